@@ -1,0 +1,66 @@
+"""Errors as JSON with a stable ``code`` and a human ``message``: the API's one error shape."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+
+class ApiError(Exception):
+    """Raise from an endpoint to answer ``status`` with ``{"code", "message", **extra}``."""
+
+    def __init__(self, status: int, code: str, message: str, **extra) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+
+def _field_path(loc: list) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "payload")]
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out or "request"
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(ApiError)
+    def api_error(request: HttpRequest, exc: ApiError):
+        return api.create_response(
+            request, {"code": exc.code, "message": exc.message, **exc.extra}, status=exc.status
+        )
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError):
+        problems = [
+            {"field": _field_path(list(err.get("loc", []))), "message": err.get("msg", "invalid")}
+            for err in exc.errors
+        ]
+        return api.create_response(
+            request,
+            {"code": "invalid", "message": "The request is not valid.", "errors": problems},
+            status=422,
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404):
+        return api.create_response(
+            request, {"code": "not_found", "message": str(exc) or "Not found."}, status=404
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError):
+        return api.create_response(
+            request,
+            {"code": "unauthenticated", "message": "Sign in or send a bearer token."},
+            status=401,
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError):
+        return api.create_response(
+            request, {"code": "error", "message": str(exc)}, status=exc.status_code
+        )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HomeConfig(AppConfig):
+    name = "unknot.apps.home"
+    label = "home"
+    verbose_name = "Site pages"

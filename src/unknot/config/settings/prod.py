@@ -1,0 +1,16 @@
+"""Production: hardening only. Refuses to start without SECRET_KEY from the environment."""
+
+from unknot.config import env as e
+from unknot.config.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = e.secret_key(required=True)
+SECURE_SSL_REDIRECT = e.SECURE_SSL_REDIRECT
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = e.SECURE_HSTS_SECONDS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from unknot.api.urls import api
+from unknot.apps.home.views import healthz
+
+admin.site.site_header = "Unknot back office"
+admin.site.site_title = "Unknot back office"
+admin.site.index_title = "Practice administration"
+
+urlpatterns = [
+    path("", include("unknot.apps.home.urls")),
+    path("techniques/", include("unknot.apps.guide.urls")),
+    path("therapists/", include("unknot.apps.therapists.urls")),
+    path("accounts/", include("unknot.apps.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    # Uploaded photos. Production serves MEDIA_ROOT from the web server or object storage.
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+    ),
+]

@@ -1,0 +1,121 @@
+"""Shared fixtures: personas, a practice, and a real Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from tests.factories import PASSWORD, make_therapist
+
+from unknot.apps.accounts.models import Role, User
+from unknot.apps.practices.models import Practice, Room, Service, Technique
+from unknot.apps.therapists.models import Therapist
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def practice(db) -> Practice:
+    return Practice.objects.create(
+        name="Test Practice",
+        slug="test-practice",
+        address="1 Test Street",
+        phone="+44 20 0000 0000",
+        time_zone="Europe/London",
+    )
+
+
+@pytest.fixture
+def other_practice(db) -> Practice:
+    return Practice.objects.create(
+        name="Other Practice",
+        slug="other-practice",
+        address="2 Other Street",
+        phone="+44 20 1111 1111",
+        time_zone="America/New_York",
+    )
+
+
+@pytest.fixture
+def therapist(practice) -> Therapist:
+    return make_therapist(practice, "ben-carter", techniques=("swedish", "deep-tissue"))
+
+
+@pytest.fixture
+def client_user(db) -> User:
+    return User.objects.create_user(email="ana@example.test", password=PASSWORD, full_name="Ana")
+
+
+@pytest.fixture
+def other_client_user(db) -> User:
+    return User.objects.create_user(email="cleo@example.test", password=PASSWORD, full_name="Cleo")
+
+
+@pytest.fixture
+def staff_user(practice) -> User:
+    return User.objects.create_user(
+        email="desk@example.test",
+        password=PASSWORD,
+        full_name="Desk",
+        role=Role.STAFF,
+        practice=practice,
+        is_staff=True,
+    )
+
+
+@pytest.fixture
+def service(practice) -> Service:
+    return Service.objects.create(
+        practice=practice,
+        technique=Technique.objects.get(slug="swedish"),
+        duration_minutes=60,
+        price="60.00",
+        buffer_after_minutes=15,
+    )
+
+
+@pytest.fixture
+def room(practice) -> Room:
+    room = Room.objects.create(practice=practice, name="Room 1", kind="table")
+    room.techniques.set(Technique.objects.exclude(slug="thai-yoga"))
+    return room
+
+
+# --- browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright. Never a downloaded browser."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: the test command installs Debian's chromium package.")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+    # while one is active unless told the calls are knowingly synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

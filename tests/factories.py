@@ -1,0 +1,47 @@
+"""Small builders for test data, shared by the fixtures and the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from unknot.apps.accounts.models import Role, User
+from unknot.apps.practices.models import Practice, Technique
+from unknot.apps.therapists.models import Language, Therapist
+
+PASSWORD = "a-Strong-pass-2026"
+
+
+def make_therapist(
+    practice: Practice,
+    slug: str,
+    *,
+    techniques: tuple[str, ...] = ("swedish",),
+    languages: tuple[str, ...] = ("en",),
+    verified: bool = True,
+    expires_in_days: int = 365,
+) -> Therapist:
+    user = User.objects.create_user(
+        email=f"{slug}@example.test",
+        password=PASSWORD,
+        full_name=slug.replace("-", " ").title(),
+        role=Role.THERAPIST,
+        practice=practice,
+    )
+    therapist = Therapist.objects.create(
+        user=user,
+        practice=practice,
+        slug=slug,
+        display_name=user.full_name,
+        licence_number=f"LIC-{slug}",
+        licence_jurisdiction="United Kingdom",
+        licence_expires_on=timezone.localdate() + dt.timedelta(days=expires_in_days),
+        licence_verified_at=timezone.now() if verified else None,
+        years_in_practice=5,
+    )
+    therapist.techniques.set(Technique.objects.filter(slug__in=techniques))
+    for code in languages:
+        language, _ = Language.objects.get_or_create(code=code, defaults={"name": code.upper()})
+        therapist.languages.add(language)
+    return therapist
