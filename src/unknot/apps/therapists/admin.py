@@ -41,3 +41,11 @@ class TherapistAdmin(PracticeScopedAdmin):
 @admin.register(Language)
 class LanguageAdmin(ReferenceDataAdmin):
     list_display = ["name", "code"]
+
+
+@admin.register(Certification)
+class CertificationAdmin(PracticeScopedAdmin):
+    practice_path = "therapist__practice"
+    list_display = ["title", "therapist", "issuer", "year", "technique"]
+    list_filter = ["technique", "year"]
+    search_fields = ["title", "issuer", "therapist__display_name"]
