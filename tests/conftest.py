@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from tests.factories import PASSWORD, make_therapist
 
+from tests.factories import PASSWORD, make_therapist
 from unknot.apps.accounts.models import Role, User
 from unknot.apps.practices.models import Practice, Room, Service, Technique
 from unknot.apps.therapists.models import Therapist
@@ -119,3 +119,21 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+def pytest_configure(config) -> None:
+    """Uploaded files (demo photos) go to a throwaway folder, never into var/media."""
+    import tempfile
+
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="unknot-test-media-")
+
+
+def pytest_unconfigure(config) -> None:
+    import shutil
+
+    from django.conf import settings
+
+    if "unknot-test-media-" in str(settings.MEDIA_ROOT):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

@@ -45,7 +45,9 @@ def test_staff_see_only_their_practice(client, staff_user, practice, other_pract
     assert mine.display_name in body and theirs.display_name not in body
     url = reverse("admin:therapists_therapist_change", args=[theirs.pk])
     assert client.get(url).status_code == 302  # redirected away: not found in their scope
-    assert "Elsewhere" not in client.get(reverse("admin:practices_room_changelist")).content.decode()
+    assert (
+        "Elsewhere" not in client.get(reverse("admin:practices_room_changelist")).content.decode()
+    )
 
 
 def test_staff_add_a_service_to_their_own_practice(client, staff_user, practice, other_practice):

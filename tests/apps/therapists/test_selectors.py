@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from tests.factories import make_therapist
 
+from tests.factories import make_therapist
 from unknot.apps.therapists.selectors import therapist_list, therapists_bookable_on
 
 pytestmark = pytest.mark.django_db

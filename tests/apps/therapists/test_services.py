@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
-from tests.factories import make_therapist
 
+from tests.factories import make_therapist
 from unknot.apps.therapists.services import therapist_verify_licence
 
 pytestmark = pytest.mark.django_db

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+
 from tests.factories import PASSWORD, make_therapist
 
 pytestmark = pytest.mark.django_db

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from unknot.config import env as e
 
 BASE_DIR = e.BASE_DIR
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
+"""src/unknot: project-wide templates and static files live here, so they ship in the wheel."""
 VAR_DIR = e.VAR_DIR
 
 SECRET_KEY = e.secret_key(required=False)
@@ -19,6 +23,7 @@ INSTALLED_APPS = [
     "unknot.apps.therapists",
     "unknot.apps.guide",
     "unknot.apps.home",
+    "unknot.apps.booking",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,7 +54,7 @@ WSGI_APPLICATION = "unknot.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "src" / "unknot" / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -102,6 +107,7 @@ PRACTICE_TIME_ZONE = e.PRACTICE_TIME_ZONE
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

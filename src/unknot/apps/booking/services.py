@@ -1,0 +1,505 @@
+"""Every write to a booking: create, reschedule, cancel, complete, no-show, clearance.
+
+Each runs in one transaction. On SQLite the transaction is IMMEDIATE, so writers queue and the
+overlap check inside it sees every earlier booking; on PostgreSQL the therapist row is locked
+first and the exclusion constraints have the last word. A lost race becomes ``SlotTaken`` with
+nearby alternatives, never a server error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+
+from django.db import IntegrityError, transaction
+
+from unknot.apps.booking import mappers
+from unknot.apps.booking.availability import find_slots
+from unknot.apps.booking.errors import (
+    IdempotencyKeyReused,
+    NotBookable,
+    OutsideBookingWindow,
+    PolicyRefusal,
+    SlotTaken,
+)
+from unknot.apps.booking.models import Booking, BookingEvent, BookingStatus
+from unknot.apps.booking.safety import screen_for_booking
+from unknot.apps.booking.selectors import live_bookings_in, therapist_calendars
+from unknot.apps.practices.models import Room, Service
+from unknot.apps.therapists.models import Therapist
+from unknot.domain import scheduling as s
+
+log = logging.getLogger(__name__)
+
+ALTERNATIVES = 5
+ALTERNATIVES_SPAN = dt.timedelta(days=3)
+ROOM_RETRIES = 3
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def _event(booking: Booking, kind: str, *, by, at: dt.datetime, **data) -> None:
+    BookingEvent.objects.create(booking=booking, kind=kind, by=by, at=at, data=data)
+
+
+def _constraint_name(error: IntegrityError) -> str:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", "") or str(error)
+
+
+def alternatives_near(
+    *, service: Service, therapist: Therapist | None, wanted: dt.datetime, now: dt.datetime
+) -> list[dict]:
+    """Up to five free slots nearest to ``wanted`` (same technique and length)."""
+    window = s.TimeRange(max(wanted - ALTERNATIVES_SPAN, now), max(wanted, now) + ALTERNATIVES_SPAN)
+    slots = find_slots(
+        technique=service.technique,
+        duration_minutes=service.duration_minutes,
+        window=window,
+        now=now,
+        therapist_uid=therapist.uid if therapist else None,
+    )
+    slots.sort(key=lambda x: (abs(x.start - wanted), x.start))
+    return [
+        {
+            "start": slot.local_start.isoformat(),
+            "end": slot.local_end.isoformat(),
+            "therapist": slot.therapist.uid,
+            "therapist_name": slot.therapist.display_name,
+        }
+        for slot in slots[:ALTERNATIVES]
+    ]
+
+
+def _check_free(
+    *,
+    therapist: Therapist,
+    service: Service,
+    start: dt.datetime,
+    now: dt.datetime,
+    ignore_booking: Booking | None = None,
+    on_grid: bool = True,
+) -> s.Slot:
+    """The friendly pre-check: the slot fits the therapist's hours, time off and bookings."""
+    practice = therapist.practice
+    spec = mappers.spec_for(service)
+    needed = spec.occupied(start)
+    window = s.TimeRange(needed.start - dt.timedelta(days=1), needed.end + dt.timedelta(days=1))
+    calendar = therapist_calendars(therapist_ids=[therapist.pk], window=window, tz_by_therapist={})[
+        therapist.pk
+    ]
+    bookings = [b for b in calendar.bookings if ignore_booking is None or b.pk != ignore_booking.pk]
+    tz = mappers.tz_for(practice)
+    working = s.working_ranges(
+        mappers.weekly_hours(calendar.weekly),
+        mappers.date_overrides(calendar.overrides),
+        mappers.time_off(calendar.time_off),
+        tz,
+        window,
+    )
+    free = s.free_ranges(working, mappers.busy(bookings))
+    try:
+        return s.ensure_bookable(
+            start, free, spec, mappers.rules_for(practice), tz, now, on_grid=on_grid
+        )
+    except s.OutsideBookingWindow as error:
+        raise OutsideBookingWindow(
+            "That time is outside the booking window: "
+            f"at least {practice.min_notice_minutes} minutes ahead and at most "
+            f"{practice.booking_window_days} days ahead.",
+        ) from error
+    except s.SlotUnavailable as error:
+        raise SlotTaken("That time is not free any more.") from error
+
+
+def _free_room(
+    *, service: Service, needed: s.TimeRange, prefer: Room | None = None, ignore: Booking | None
+) -> Room:
+    rooms = list(
+        Room.objects.filter(
+            practice_id=service.practice_id, is_active=True, techniques=service.technique_id
+        ).order_by("name")
+    )
+    if prefer is not None and prefer in rooms:
+        rooms.remove(prefer)
+        rooms.insert(0, prefer)
+    taken = set(
+        live_bookings_in(needed)
+        .filter(room__in=rooms, busy_from__lt=needed.end, busy_until__gt=needed.start)
+        .exclude(pk=ignore.pk if ignore else None)
+        .values_list("room_id", flat=True)
+    )
+    for room in rooms:
+        if room.pk not in taken:
+            return room
+    raise SlotTaken("No room that suits this technique is free at that time.")
+
+
+def _licence_check(therapist: Therapist, start: dt.datetime) -> None:
+    day = start.astimezone(mappers.tz_for(therapist.practice)).date()
+    if not therapist.licence_valid_on(day):
+        raise NotBookable(
+            f"{therapist.display_name}'s licence is not valid on {day:%d %B %Y}.",
+            field="therapist",
+        )
+
+
+def _resolve_service(*, therapist: Therapist, service: Service) -> Service:
+    if not therapist.is_active:
+        raise NotBookable("That therapist is not taking bookings.", field="therapist")
+    if not therapist.techniques.filter(pk=service.technique_id).exists():
+        raise NotBookable(
+            f"{therapist.display_name} does not practise {service.technique.name}.",
+            field="therapist",
+        )
+    if service.practice_id != therapist.practice_id:
+        match = Service.objects.filter(
+            practice_id=therapist.practice_id,
+            technique_id=service.technique_id,
+            duration_minutes=service.duration_minutes,
+            is_active=True,
+        ).first()
+        if match is None:
+            raise NotBookable("That practice does not offer this service.", field="service")
+        return match
+    if not service.is_active:
+        raise NotBookable("That service is not offered any more.", field="service")
+    return service
+
+
+def booking_create(
+    *,
+    client,
+    service: Service,
+    start: dt.datetime,
+    now: dt.datetime,
+    therapist: Therapist | None = None,
+    idempotency_key: str | None = None,
+    client_note: str = "",
+    created_by=None,
+) -> tuple[Booking, bool]:
+    """Book ``service`` at ``start`` for ``client``; return ``(booking, created)``.
+
+    ``therapist=None`` means any therapist: the first (by name) who practises the technique,
+    holds a valid licence on the day and is free, with a suitable room. A repeated
+    ``idempotency_key`` with the same request returns the first booking and ``created=False``.
+
+    Raises:
+        SafetyRefusal: the latest assessment says refer or postpone, is missing, or excluded
+            this technique.
+        NotBookable, OutsideBookingWindow, SlotTaken (with alternatives), IdempotencyKeyReused.
+    """
+    fingerprint = _fingerprint(
+        service.technique_id,
+        service.duration_minutes,
+        therapist and therapist.pk,
+        start.isoformat(),
+    )
+    if idempotency_key:
+        existing = Booking.objects.filter(client=client, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.request_fingerprint != fingerprint:
+                raise IdempotencyKeyReused(
+                    "This Idempotency-Key was already used for a different booking request."
+                )
+            return existing, False
+
+    screening = screen_for_booking(client=client, technique_slug=service.technique.slug, now=now)
+
+    candidates = (
+        [therapist]
+        if therapist is not None
+        else list(
+            Therapist.objects.filter(
+                is_active=True, techniques=service.technique_id, licence_verified_at__isnull=False
+            )
+            .select_related("practice")
+            .order_by("display_name")
+        )
+    )
+    if not candidates:
+        raise NotBookable("Nobody practises that technique at the moment.", field="technique")
+
+    last_error: Exception | None = None
+    for candidate in candidates:
+        try:
+            booking = _create_with(
+                client=client,
+                therapist=candidate,
+                service=service,
+                start=start,
+                now=now,
+                screening=screening,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+                client_note=client_note,
+                created_by=created_by or client,
+            )
+            return booking, True
+        except (SlotTaken, NotBookable) as error:
+            if therapist is not None:
+                last_error = error
+                break
+            last_error = error
+        except _IdempotentReplay as replay:
+            return replay.booking, False
+
+    if isinstance(last_error, NotBookable) and therapist is not None:
+        raise last_error
+    raise SlotTaken(
+        "That time was just taken." if therapist else "No therapist is free at that time.",
+        alternatives=alternatives_near(service=service, therapist=therapist, wanted=start, now=now),
+    )
+
+
+class _IdempotentReplay(Exception):
+    def __init__(self, booking: Booking) -> None:
+        self.booking = booking
+
+
+def _create_with(
+    *,
+    client,
+    therapist: Therapist,
+    service: Service,
+    start: dt.datetime,
+    now: dt.datetime,
+    screening,
+    idempotency_key: str | None,
+    fingerprint: str,
+    client_note: str,
+    created_by,
+) -> Booking:
+    service = _resolve_service(therapist=therapist, service=service)
+    _licence_check(therapist, start)
+    spec = mappers.spec_for(service)
+    for _attempt in range(ROOM_RETRIES):
+        try:
+            with transaction.atomic():
+                # Serialise bookings per therapist on PostgreSQL (SQLite serialises all writers).
+                locked = (
+                    Therapist.objects.select_for_update()
+                    .select_related("practice")
+                    .get(pk=therapist.pk)
+                )
+                slot = _check_free(therapist=locked, service=service, start=start, now=now)
+                room = _free_room(service=service, needed=spec.occupied(slot.start), ignore=None)
+                needed = spec.occupied(slot.start)
+                booking = Booking.objects.create(
+                    practice_id=locked.practice_id,
+                    client=client,
+                    therapist=locked,
+                    room=room,
+                    service=service,
+                    technique_id=service.technique_id,
+                    starts_at=slot.start,
+                    ends_at=slot.end,
+                    busy_from=needed.start,
+                    busy_until=needed.end,
+                    status=BookingStatus.PENDING
+                    if screening.needs_clearance
+                    else BookingStatus.CONFIRMED,
+                    price=service.price,
+                    idempotency_key=idempotency_key or None,
+                    request_fingerprint=fingerprint,
+                    assessment=screening.assessment,
+                    safety=screening.snapshot,
+                    needs_clearance=screening.needs_clearance,
+                    client_note=client_note,
+                )
+                _event(booking, "created", by=created_by, at=now, status=booking.status)
+                transaction.on_commit(lambda b=booking: _after_commit("created", b))
+                return booking
+        except IntegrityError as error:
+            name = _constraint_name(error)
+            if "idempotency" in name and idempotency_key:
+                existing = Booking.objects.get(client=client, idempotency_key=idempotency_key)
+                if existing.request_fingerprint != fingerprint:
+                    raise IdempotencyKeyReused(
+                        "This Idempotency-Key was already used for a different booking request."
+                    ) from error
+                raise _IdempotentReplay(existing) from error
+            if "room_overlap" in name:
+                log.info("room taken in a race; choosing another room")
+                continue
+            if "therapist_overlap" in name:
+                raise SlotTaken("That time was just taken.") from error
+            raise
+    raise SlotTaken("No room that suits this technique is free at that time.")
+
+
+def _after_commit(kind: str, booking: Booking) -> None:
+    """Side effects once a change is durable. Notifications hook in here."""
+    from unknot.apps.booking import signals
+
+    signals.booking_changed.send(sender=Booking, kind=kind, booking=booking)
+
+
+def booking_cancel(*, booking: Booking, by, now: dt.datetime, reason: str = "") -> Booking:
+    """Cancel an upcoming booking. Inside the practice's cut-off it is recorded as late.
+
+    Raises:
+        PolicyRefusal: the booking is not pending/confirmed or has already started.
+    """
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("practice").get(pk=booking.pk)
+        if booking.status not in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
+            raise PolicyRefusal(
+                f"A {booking.get_status_display().lower()} booking cannot be cancelled.",
+                code="not_cancellable",
+            )
+        cutoff = dt.timedelta(hours=booking.practice.cancellation_cutoff_hours)
+        try:
+            outcome = s.cancellation_outcome(now, booking.starts_at, cutoff)
+        except s.TooLateToCancel as error:
+            raise PolicyRefusal(
+                "This session has already started and can no longer be cancelled.",
+                code="too_late_to_cancel",
+            ) from error
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.cancelled_by = by
+        booking.cancellation_reason = reason[:300]
+        booking.late_cancellation = outcome == s.CancellationOutcome.LATE
+        booking.sequence += 1
+        booking.save(
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "cancelled_by",
+                "cancellation_reason",
+                "late_cancellation",
+                "sequence",
+                "updated_at",
+            ]
+        )
+        _event(booking, "cancelled", by=by, at=now, late=booking.late_cancellation, reason=reason)
+        transaction.on_commit(lambda: _after_commit("cancelled", booking))
+    return booking
+
+
+def booking_reschedule(
+    *, booking: Booking, by, new_start: dt.datetime, now: dt.datetime, staff_override: bool = False
+) -> Booking:
+    """Move an upcoming booking to ``new_start`` with the same therapist and service.
+
+    The booking keeps its uid (calendars update the same event) and its SEQUENCE rises.
+    Clients must respect the cut-off; staff may override it (recorded as a late reschedule).
+
+    Raises:
+        PolicyRefusal, OutsideBookingWindow, SlotTaken (with alternatives).
+    """
+    try:
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update()
+                .select_related("practice", "therapist__practice", "service__technique", "room")
+                .get(pk=booking.pk)
+            )
+            if booking.status not in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
+                raise PolicyRefusal(
+                    f"A {booking.get_status_display().lower()} booking cannot be moved.",
+                    code="not_reschedulable",
+                )
+            cutoff = dt.timedelta(hours=booking.practice.cancellation_cutoff_hours)
+            late = not s.can_reschedule(now, booking.starts_at, cutoff)
+            if late and not staff_override:
+                raise PolicyRefusal(
+                    "It is too late to move this session online: "
+                    f"changes are possible up to {booking.practice.cancellation_cutoff_hours} "
+                    "hours before. Please call the practice.",
+                    code="too_late_to_reschedule",
+                )
+            Therapist.objects.select_for_update().get(pk=booking.therapist_id)
+            _licence_check(booking.therapist, new_start)
+            slot = _check_free(
+                therapist=booking.therapist,
+                service=booking.service,
+                start=new_start,
+                now=now,
+                ignore_booking=booking,
+            )
+            spec = mappers.spec_for(booking.service)
+            needed = spec.occupied(slot.start)
+            room = _free_room(
+                service=booking.service, needed=needed, prefer=booking.room, ignore=booking
+            )
+            previous = booking.starts_at
+            booking.starts_at, booking.ends_at = slot.start, slot.end
+            booking.busy_from, booking.busy_until = needed.start, needed.end
+            booking.room = room
+            booking.sequence += 1
+            booking.reschedule_count += 1
+            booking.late_reschedule = booking.late_reschedule or late
+            booking.save()
+            _event(
+                booking,
+                "rescheduled",
+                by=by,
+                at=now,
+                previous_start=previous.isoformat(),
+                new_start=slot.start.isoformat(),
+                late=late,
+            )
+            transaction.on_commit(lambda: _after_commit("rescheduled", booking))
+            return booking
+    except IntegrityError as error:
+        raise SlotTaken(
+            "That time was just taken.",
+            alternatives=alternatives_near(
+                service=booking.service, therapist=booking.therapist, wanted=new_start, now=now
+            ),
+        ) from error
+    except SlotTaken as error:
+        raise SlotTaken(
+            error.message,
+            alternatives=alternatives_near(
+                service=booking.service, therapist=booking.therapist, wanted=new_start, now=now
+            ),
+        ) from error
+
+
+def _set_outcome(*, booking: Booking, by, now: dt.datetime, status: str) -> Booking:
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status != BookingStatus.CONFIRMED:
+            raise PolicyRefusal(
+                "Only a confirmed session can be marked completed or no-show.",
+                code="wrong_status",
+            )
+        if now < booking.starts_at:
+            raise PolicyRefusal("The session has not started yet.", code="not_started")
+        booking.status = status
+        booking.save(update_fields=["status", "updated_at"])
+        _event(booking, status, by=by, at=now)
+    return booking
+
+
+def booking_mark_completed(*, booking: Booking, by, now: dt.datetime) -> Booking:
+    return _set_outcome(booking=booking, by=by, now=now, status=BookingStatus.COMPLETED)
+
+
+def booking_mark_no_show(*, booking: Booking, by, now: dt.datetime) -> Booking:
+    return _set_outcome(booking=booking, by=by, now=now, status=BookingStatus.NO_SHOW)
+
+
+def booking_record_clearance(*, booking: Booking, by, now: dt.datetime, note: str) -> Booking:
+    """Staff record the medical clearance a pending booking waited for; it becomes confirmed."""
+    if not note.strip():
+        raise PolicyRefusal("Say what clearance was received.", code="clearance_note_required")
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status != BookingStatus.PENDING or not booking.needs_clearance:
+            raise PolicyRefusal("This booking is not waiting for clearance.", code="wrong_status")
+        booking.status = BookingStatus.CONFIRMED
+        booking.clearance_recorded_at = now
+        booking.clearance_recorded_by = by
+        booking.clearance_note = note
+        booking.sequence += 1
+        booking.save()
+        _event(booking, "clearance_recorded", by=by, at=now, note=note)
+        transaction.on_commit(lambda: _after_commit("confirmed", booking))
+    return booking
