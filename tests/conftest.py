@@ -137,3 +137,16 @@ def pytest_unconfigure(config) -> None:
 
     if "unknot-test-media-" in str(settings.MEDIA_ROOT):
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """PostgreSQL-only tests run in the PostgreSQL leg; on SQLite they are deselected, not skipped."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    deselected = [item for item in items if item.get_closest_marker("postgres_only")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept

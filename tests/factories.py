@@ -45,3 +45,40 @@ def make_therapist(
         language, _ = Language.objects.get_or_create(code=code, defaults={"name": code.upper()})
         therapist.languages.add(language)
     return therapist
+
+
+def make_assessment(client: User, **overrides):
+    """Save an assessment for ``client`` from a default healthy intake plus ``overrides``."""
+    from unknot.apps.guide.models import SavedAssessment
+    from unknot.domain.guide import assess, parse_intake
+
+    intake = {
+        "symptoms": ["tight-back"],
+        "regions": ["lower-back"],
+        "pain": {"intensity": 4, "duration_weeks": 20},
+        "goals": ["back-pain-relief", "relaxation"],
+        "preferences": {"focus": "either", "pressure_tolerance": 4, "stay_clothed": False},
+        "health": {"conditions": [], "anticoagulants": False, "red_flags": []},
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(intake.get(key), dict):
+            intake[key] = {**intake[key], **value}
+        else:
+            intake[key] = value
+    result = assess(parse_intake(intake))
+    return SavedAssessment.objects.create(
+        client=client,
+        intake=intake,
+        result=result.to_dict(),
+        status=result.status.value,
+        catalogue_version=result.catalogue_version,
+    )
+
+
+def add_weekday_hours(therapist: Therapist, start=dt.time(9), end=dt.time(17)) -> None:
+    from unknot.apps.booking.models import WorkingHours
+
+    for weekday in range(5):
+        WorkingHours.objects.create(
+            therapist=therapist, weekday=weekday, start_time=start, end_time=end
+        )

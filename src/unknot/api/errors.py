@@ -26,7 +26,29 @@ def _field_path(loc: list) -> str:
     return out or "request"
 
 
+def _booking_status(error) -> int:
+    from unknot.apps.booking import errors as b
+
+    if isinstance(error, b.SlotTaken):
+        return 409
+    if isinstance(error, b.SafetyRefusal):
+        return 403
+    if isinstance(error, b.PolicyRefusal):
+        return 409
+    return 422
+
+
 def install(api: NinjaAPI) -> None:
+    from unknot.apps.booking.errors import BookingError
+
+    @api.exception_handler(BookingError)
+    def booking_error(request: HttpRequest, exc: BookingError):
+        return api.create_response(
+            request,
+            {"code": exc.code, "message": exc.message, **exc.extra},
+            status=_booking_status(exc),
+        )
+
     @api.exception_handler(ApiError)
     def api_error(request: HttpRequest, exc: ApiError):
         return api.create_response(

@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from unknot.api import errors
-from unknot.api.v1 import therapists
+from unknot.api.v1 import auth, availability, bookings, therapists
 
 api = NinjaAPI(
     title="Unknot API",
@@ -12,4 +12,7 @@ api = NinjaAPI(
     description="Self-assessment, therapists, availability and booking for a massage practice.",
 )
 errors.install(api)
+api.add_router("", auth.router)
 api.add_router("", therapists.router)
+api.add_router("", availability.router)
+api.add_router("", bookings.router)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from unknot.apps.accounts.models import User
+from unknot.apps.accounts.models import ApiToken, User
 from unknot.common.admin import PracticeScopedAdmin
 
 
@@ -69,3 +69,13 @@ class UserAdmin(PracticeScopedAdmin, DjangoUserAdmin):
         if not request.user.is_superuser:
             obj.practice_id = request.user.practice_id
         admin.ModelAdmin.save_model(self, request, obj, form, change)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(PracticeScopedAdmin):
+    practice_path = "user__practice"
+    list_display = ["prefix", "user", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "key_hash", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -113,3 +113,29 @@ def bookings_awaiting_clearance(*, practice_id: int | None) -> QuerySet:
     if practice_id is not None:
         qs = qs.filter(practice_id=practice_id)
     return _with_relations(qs).order_by("starts_at")
+
+
+def bookings_visible_to(
+    *,
+    user,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    status: str | None = None,
+) -> QuerySet[Booking]:
+    """A client's own bookings, a therapist's schedule, or a staff member's practice."""
+    qs = Booking.objects.all()
+    if user.is_superuser:
+        pass
+    elif user.role == "therapist":
+        qs = qs.filter(therapist__user=user)
+    elif user.role == "staff":
+        qs = qs.filter(practice_id=user.practice_id)
+    else:
+        qs = qs.filter(client=user)
+    if since is not None:
+        qs = qs.filter(ends_at__gt=since)
+    if until is not None:
+        qs = qs.filter(starts_at__lt=until)
+    if status:
+        qs = qs.filter(status=status)
+    return _with_relations(qs).order_by("starts_at")

@@ -1,0 +1,159 @@
+"""GET /api/v1/availability: free slots for a technique, one therapist or any."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from ninja import Router, Schema
+
+from unknot.api.errors import ApiError
+from unknot.apps.booking.availability import MAX_WINDOW, find_slots
+from unknot.apps.practices.models import Service, Technique
+from unknot.apps.therapists.models import Therapist
+from unknot.domain.scheduling import TimeRange
+
+router = Router(tags=["availability"])
+
+
+class SlotOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    therapist: str
+    therapist_name: str
+    service: str
+    duration_minutes: int
+    price: str
+
+
+class AvailabilityOut(Schema):
+    technique: str
+    duration_minutes: int
+    start: dt.datetime
+    end: dt.datetime
+    slots: list[SlotOut]
+
+
+def technique_or_422(slug: str) -> Technique:
+    technique = Technique.objects.filter(slug=slug).first()
+    if technique is None:
+        raise ApiError(
+            422,
+            "unknown_technique",
+            f"Unknown technique '{slug}'.",
+            field="technique",
+            valid_values=list(Technique.objects.values_list("slug", flat=True)),
+        )
+    return technique
+
+
+def therapist_or_422(uid: str) -> Therapist:
+    therapist = Therapist.objects.select_related("practice").filter(uid=uid, is_active=True).first()
+    if therapist is None:
+        raise ApiError(422, "unknown_therapist", f"Unknown therapist '{uid}'.", field="therapist")
+    return therapist
+
+
+def parse_instant(value: str, field: str, tz: ZoneInfo) -> dt.datetime:
+    """ISO 8601 date or date-time; a date or a time without offset is read in ``tz``."""
+    if len(value) > 19 and value[-6] == " ":
+        # A "+" left unencoded in a query string arrives as a space: "…T09:00:00 01:00".
+        value = value[:-6] + "+" + value[-5:]
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            return dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ApiError(
+            422,
+            "invalid_datetime",
+            f"'{value}' is not an ISO 8601 date or date-time (e.g. 2026-12-01 or "
+            "2026-12-01T09:00:00+00:00).",
+            field=field,
+        ) from error
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def durations_for(technique: Technique) -> list[int]:
+    return sorted(
+        set(
+            Service.objects.filter(technique=technique, is_active=True).values_list(
+                "duration_minutes", flat=True
+            )
+        )
+    )
+
+
+@router.get("/availability", response=AvailabilityOut, auth=None)
+def availability(
+    request,
+    technique: str,
+    therapist: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    duration: int = 60,
+):
+    """Free start times. Dates without an offset are read in the practice's time zone.
+
+    Each slot's start and end carry the practice's UTC offset; the window may span at most 31
+    days.
+    """
+    tech = technique_or_422(technique)
+    chosen = therapist_or_422(therapist) if therapist else None
+    tz = ZoneInfo(chosen.practice.time_zone if chosen else settings.PRACTICE_TIME_ZONE)
+    now = timezone.now()
+    window_start = parse_instant(start, "start", tz) if start else now
+    window_end = parse_instant(end, "end", tz) if end else window_start + dt.timedelta(days=7)
+    if window_end <= window_start:
+        raise ApiError(422, "invalid_window", "end must be after start.", field="end")
+    if window_end - window_start > MAX_WINDOW:
+        raise ApiError(
+            422,
+            "window_too_long",
+            f"Ask for at most {MAX_WINDOW.days} days at a time.",
+            field="end",
+        )
+    valid_durations = durations_for(tech)
+    if duration not in valid_durations:
+        raise ApiError(
+            422,
+            "unknown_duration",
+            f"{tech.name} is offered for {', '.join(map(str, valid_durations)) or 'no'} minutes.",
+            field="duration",
+            valid_values=valid_durations,
+        )
+    if chosen is not None and not chosen.techniques.filter(pk=tech.pk).exists():
+        raise ApiError(
+            422,
+            "technique_not_practised",
+            f"{chosen.display_name} does not practise {tech.name}.",
+            field="therapist",
+        )
+    slots = find_slots(
+        technique=tech,
+        duration_minutes=duration,
+        window=TimeRange(window_start, window_end),
+        now=now,
+        therapist_uid=chosen.uid if chosen else None,
+    )
+    return AvailabilityOut(
+        technique=tech.slug,
+        duration_minutes=duration,
+        start=window_start,
+        end=window_end,
+        slots=[
+            SlotOut(
+                start=slot.local_start,
+                end=slot.local_end,
+                therapist=slot.therapist.uid,
+                therapist_name=slot.therapist.display_name,
+                service=f"{tech.slug}-{duration}",
+                duration_minutes=duration,
+                price=str(slot.service.price),
+            )
+            for slot in slots
+        ],
+    )

@@ -1,0 +1,220 @@
+"""Bookings: create (idempotent), list the caller's own, read, cancel, reschedule, outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Header, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from unknot.api.auth import signed_in
+from unknot.api.errors import ApiError
+from unknot.api.v1.availability import parse_instant, technique_or_422, therapist_or_422
+from unknot.apps.booking import services
+from unknot.apps.booking.access import access_booking_by_uid, is_practice_side
+from unknot.apps.booking.mappers import tz_for
+from unknot.apps.booking.models import Booking
+from unknot.apps.booking.selectors import bookings_visible_to
+from unknot.apps.practices.models import Service
+
+router = Router(tags=["bookings"], auth=signed_in)
+
+
+class TherapistRef(Schema):
+    uid: str
+    name: str
+
+
+class BookingOut(Schema):
+    uid: str
+    status: str
+    technique: str
+    technique_name: str
+    duration_minutes: int
+    start: dt.datetime
+    end: dt.datetime
+    therapist: TherapistRef
+    room: str
+    practice: str
+    price: str
+    needs_clearance: bool
+    late_cancellation: bool
+    cancelled_at: dt.datetime | None
+    client_note: str
+    safety: dict | None = Field(
+        default=None, description="Only for the therapist and staff: flags from the assessment."
+    )
+
+
+def booking_out(booking: Booking, viewer) -> BookingOut:
+    tz = tz_for(booking.practice)
+    return BookingOut(
+        uid=booking.uid,
+        status=booking.status,
+        technique=booking.technique.slug,
+        technique_name=booking.technique.name,
+        duration_minutes=booking.service.duration_minutes,
+        start=booking.starts_at.astimezone(tz),
+        end=booking.ends_at.astimezone(tz),
+        therapist=TherapistRef(uid=booking.therapist.uid, name=booking.therapist.display_name),
+        room=booking.room.name,
+        practice=booking.practice.name,
+        price=str(booking.price),
+        needs_clearance=booking.needs_clearance and booking.clearance_recorded_at is None,
+        late_cancellation=booking.late_cancellation,
+        cancelled_at=booking.cancelled_at,
+        client_note=booking.client_note,
+        safety=booking.safety if is_practice_side(viewer, booking) else None,
+    )
+
+
+class BookingIn(Schema):
+    technique: str = Field(max_length=40)
+    duration: int = Field(default=60, ge=10, le=240)
+    therapist: str | None = Field(
+        default=None, max_length=32, description="A therapist uid, or omit / 'any' for anyone."
+    )
+    start: str = Field(
+        max_length=40, description="ISO 8601 with offset, e.g. 2026-12-01T10:00+00:00"
+    )
+    note: str = Field(default="", max_length=1000)
+
+
+class CancelIn(Schema):
+    reason: str = Field(default="", max_length=300)
+
+
+class RescheduleIn(Schema):
+    start: str = Field(max_length=40)
+
+
+class ClearanceIn(Schema):
+    note: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/bookings", response={200: BookingOut, 201: BookingOut})
+def create_booking(
+    request: HttpRequest,
+    payload: BookingIn,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=80),
+):
+    """Book a session. Send an Idempotency-Key header so a retried request never books twice.
+
+    201 when booked (status ``pending`` while a medical clearance is awaited), 200 when the
+    same Idempotency-Key and request were seen before, 409 ``slot_taken`` with alternatives,
+    403 when the safety check refuses, 422 for bad input.
+    """
+    if request.user.role != "client":
+        raise ApiError(403, "clients_only", "Only client accounts book sessions online.")
+    technique = technique_or_422(payload.technique)
+    therapist = None
+    if payload.therapist and payload.therapist != "any":
+        therapist = therapist_or_422(payload.therapist)
+    tz = tz_for(therapist.practice) if therapist else None
+    start = parse_instant(payload.start, "start", tz or timezone.get_default_timezone())
+    service_qs = Service.objects.select_related("technique", "practice").filter(
+        technique=technique, duration_minutes=payload.duration, is_active=True
+    )
+    if therapist is not None:
+        service_qs = service_qs.filter(practice_id=therapist.practice_id)
+    service = service_qs.order_by("practice__name").first()
+    if service is None:
+        raise ApiError(
+            422,
+            "unknown_duration",
+            f"{technique.name} is not offered for {payload.duration} minutes.",
+            field="duration",
+        )
+    booking, created = services.booking_create(
+        client=request.user,
+        service=service,
+        start=start,
+        now=timezone.now(),
+        therapist=therapist,
+        idempotency_key=idempotency_key,
+        client_note=payload.note,
+    )
+    booking = access_booking_by_uid(request.user, booking.uid)
+    return Status(201 if created else 200, booking_out(booking, request.user))
+
+
+@router.get("/bookings", response=list[BookingOut])
+@paginate(LimitOffsetPagination)
+def list_bookings(
+    request: HttpRequest,
+    status: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+):
+    """The caller's bookings: a client's own, a therapist's schedule, staff's whole practice."""
+    tz = timezone.get_default_timezone()
+    since = parse_instant(start, "start", tz) if start else None
+    until = parse_instant(end, "end", tz) if end else None
+    qs = bookings_visible_to(user=request.user, since=since, until=until, status=status)
+    return [booking_out(b, request.user) for b in qs]
+
+
+@router.get("/bookings/{uid}", response=BookingOut)
+def get_booking(request: HttpRequest, uid: str):
+    return booking_out(access_booking_by_uid(request.user, uid), request.user)
+
+
+@router.post("/bookings/{uid}/cancel", response=BookingOut)
+def cancel_booking(request: HttpRequest, uid: str, payload: CancelIn):
+    """Cancel. Within the practice's cut-off the cancellation is recorded as late."""
+    booking = access_booking_by_uid(request.user, uid)
+    booking = services.booking_cancel(
+        booking=booking, by=request.user, now=timezone.now(), reason=payload.reason
+    )
+    return booking_out(access_booking_by_uid(request.user, uid), request.user)
+
+
+@router.post("/bookings/{uid}/reschedule", response=BookingOut)
+def reschedule_booking(request: HttpRequest, uid: str, payload: RescheduleIn):
+    """Move to another start with the same therapist; staff may move inside the cut-off."""
+    booking = access_booking_by_uid(request.user, uid)
+    start = parse_instant(payload.start, "start", tz_for(booking.practice))
+    services.booking_reschedule(
+        booking=booking,
+        by=request.user,
+        new_start=start,
+        now=timezone.now(),
+        staff_override=request.user.is_superuser or request.user.role == "staff",
+    )
+    return booking_out(access_booking_by_uid(request.user, uid), request.user)
+
+
+def _practice_side_or_404(request, uid: str) -> Booking:
+    booking = access_booking_by_uid(request.user, uid)
+    if not is_practice_side(request.user, booking):
+        raise ApiError(403, "practice_only", "Only the therapist or practice staff can do this.")
+    return booking
+
+
+@router.post("/bookings/{uid}/complete", response=BookingOut)
+def complete_booking(request: HttpRequest, uid: str):
+    booking = _practice_side_or_404(request, uid)
+    services.booking_mark_completed(booking=booking, by=request.user, now=timezone.now())
+    return booking_out(access_booking_by_uid(request.user, uid), request.user)
+
+
+@router.post("/bookings/{uid}/no-show", response=BookingOut)
+def no_show_booking(request: HttpRequest, uid: str):
+    booking = _practice_side_or_404(request, uid)
+    services.booking_mark_no_show(booking=booking, by=request.user, now=timezone.now())
+    return booking_out(access_booking_by_uid(request.user, uid), request.user)
+
+
+@router.post("/bookings/{uid}/clearance", response=BookingOut)
+def record_clearance(request: HttpRequest, uid: str, payload: ClearanceIn):
+    """Staff record a doctor's clearance; a pending booking becomes confirmed."""
+    booking = _practice_side_or_404(request, uid)
+    if not (request.user.is_superuser or request.user.role == "staff"):
+        raise ApiError(403, "staff_only", "Only practice staff record clearances.")
+    services.booking_record_clearance(
+        booking=booking, by=request.user, now=timezone.now(), note=payload.note
+    )
+    return booking_out(access_booking_by_uid(request.user, uid), request.user)
