@@ -140,7 +140,10 @@ def pytest_unconfigure(config) -> None:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """PostgreSQL-only tests run in the PostgreSQL leg; on SQLite they are deselected, not skipped."""
+    """PostgreSQL-only tests run in the PostgreSQL leg; on SQLite they are deselected, not skipped.
+
+    A deselected test is not reported as passed or skipped: it simply belongs to the other leg.
+    """
     from django.db import connection
 
     if connection.vendor == "postgresql":

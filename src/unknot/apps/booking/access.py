@@ -16,9 +16,7 @@ def can_see_booking(user, booking: Booking) -> bool:
         return True
     if user.role == "therapist" and booking.therapist.user_id == user.pk:
         return True
-    if user.role == "staff" and user.practice_id == booking.practice_id:
-        return True
-    return False
+    return user.role == "staff" and user.practice_id == booking.practice_id
 
 
 def is_practice_side(user, booking: Booking) -> bool:
