@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WaitlistConfig(AppConfig):
+    name = "unknot.apps.waitlist"
+    label = "waitlist"
+    verbose_name = "Waitlist"
