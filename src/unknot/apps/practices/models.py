@@ -40,6 +40,27 @@ class Practice(TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(730)],
         help_text="How far ahead a client can book.",
     )
+    reminder_lead_hours = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text="How long before a session the reminder email goes out.",
+    )
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(
+        default=120,
+        validators=[MinValueValidator(10), MaxValueValidator(1440)],
+        help_text="How long a waitlisted client has to accept a freed slot.",
+    )
+    require_two_factor = models.BooleanField(
+        default=False, help_text="Therapists and staff must sign in with a second factor."
+    )
+    health_record_retention_days = models.PositiveIntegerField(
+        default=2555,
+        help_text=(
+            "How long health records (assessments, check-ins, notes) are kept after a client "
+            "deletes their account, for the practice's legal and insurance duties. 0 erases them "
+            "at once."
+        ),
+    )
     slot_step_minutes = models.PositiveSmallIntegerField(
         default=15,
         validators=[MinValueValidator(5), MaxValueValidator(120)],
