@@ -6,8 +6,10 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import NoReturn
 
+from .catalogue import Confidence, Evidence
 from .errors import CatalogueError
 
+CONFIDENCES = tuple(c.value for c in Confidence)
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 _MISSING = object()
@@ -162,3 +164,23 @@ def check_refs(
     for ref in ids:
         if ref not in known:
             entry.fail(f"{key} cites unknown {what} '{ref}'")
+
+
+def require_some(doc: Entry, items: Mapping[str, object], what: str) -> None:
+    """Fail when a file defines no entries of a kind."""
+    if not items:
+        doc.fail(f"must define at least one {what}")
+
+
+def confidence_of(e: Entry, key: str = "confidence") -> Confidence:
+    """A V/P/U confidence tag."""
+    return Confidence(e.choice(key, CONFIDENCES))
+
+
+def evidence_ids(
+    e: Entry, evidence: Mapping[str, Evidence], key: str = "evidence"
+) -> tuple[str, ...]:
+    """A list of evidence ids, each of which must exist."""
+    ids = e.texts(key, ())
+    check_refs(e, key, ids, evidence, "evidence id")
+    return ids

@@ -134,11 +134,11 @@ def _recommendation(
     )
 
 
-def _labels(items: list[str]) -> str:
-    return "; ".join(items)
+def _labels(labels: list[str]) -> str:
+    return "; ".join(label[:1].lower() + label[1:] for label in labels)
 
 
-def _summary(screening: Screening, recs: tuple[Recommendation, ...], catalogue: Catalogue) -> str:
+def _summary(screening: Screening, recs: tuple[Recommendation, ...]) -> str:
     if screening.status is Status.REFER:
         urgencies = {f.urgency for f in screening.red_flags}
         if "emergency" in urgencies:
@@ -149,19 +149,26 @@ def _summary(screening: Screening, recs: tuple[Recommendation, ...], catalogue: 
         reasons = [f.label for f in screening.red_flags]
         reasons += [r.label for r in screening.rules if r.action is Action.REFER]
         when = "today" if "urgent" in urgencies else "before booking"
-        return f"Please see a doctor {when}: {_labels(reasons)}. Massage has to wait until then."
+        return (
+            f"Please see a doctor {when} because of: {_labels(reasons)}. "
+            "Massage has to wait until a doctor has checked you."
+        )
     if screening.status is Status.POSTPONE:
         reasons = [r.label for r in screening.rules if r.action is Action.POSTPONE]
-        return f"Please wait until you are well before booking ({_labels(reasons)})."
+        return f"Please wait until you are well before booking, because of: {_labels(reasons)}."
     if not recs:
         return (
             "None of our techniques fits your safety limits and preferences together; please "
             "talk to a therapist about what could work for you."
         )
-    text = f"{recs[0].name} looks like the best fit for your answers."
+    tied = [r.name for r in recs if r.score == recs[0].score]
+    if len(tied) > 1:
+        text = f"Several techniques fit your answers equally well: {', '.join(tied)}."
+    else:
+        text = f"{recs[0].name} looks like the best fit for your answers."
     clearance = [r.label for r in screening.rules if r.action is Action.CLEARANCE]
     if clearance:
-        text += f" Please get a doctor's go-ahead first ({_labels(clearance)})."
+        text += f" Please get a doctor's go-ahead first, because of: {_labels(clearance)}."
     elif any(r.action is Action.MODIFY for r in screening.rules):
         text += " Your therapist will adapt the session to your health answers."
     return text
@@ -201,7 +208,7 @@ def assess(intake: Intake, catalogue: Catalogue | None = None) -> Assessment:
     program = build_program(intake, cat, screening.status, screening.flags, bool(recs))
     return Assessment(
         status=screening.status,
-        summary=_summary(screening, recs, cat),
+        summary=_summary(screening, recs),
         recommendations=recs,
         excluded=excluded,
         flags=screening.flags,
