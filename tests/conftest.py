@@ -81,6 +81,29 @@ def room(practice) -> Room:
     return room
 
 
+@pytest.fixture(autouse=True)
+def _guide_techniques(request):
+    """The seven techniques come from a data migration; transactional tests flush them away.
+
+    Put them back for every database test so test order never matters.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from unknot.apps.practices.techniques import GUIDE_TECHNIQUES
+
+    if Technique.objects.count() < len(GUIDE_TECHNIQUES):
+        for position, (slug, name) in enumerate(GUIDE_TECHNIQUES, start=1):
+            Technique.objects.update_or_create(
+                slug=slug, defaults={"name": name, "position": position}
+            )
+
+
 # --- browser -----------------------------------------------------------------------------
 
 

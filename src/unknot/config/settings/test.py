@@ -1,5 +1,7 @@
 """The test suite: fast hashing, the in-memory outbox, tasks run at once."""
 
+import os
+
 from unknot.config.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -11,8 +13,11 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A file, not :memory:, so live-server threads and worker processes share one database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    # A file, not :memory:, so live-server threads and worker processes share one database;
+    # one per test process, so parallel runs in one checkout never share a file.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
