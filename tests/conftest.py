@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -160,6 +161,11 @@ def pytest_unconfigure(config) -> None:
 
     if "unknot-test-media-" in str(settings.MEDIA_ROOT):
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    # Django drops the test database file itself; SQLite's WAL side files stay behind.
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if test_name:
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{test_name}{suffix}").unlink(missing_ok=True)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
