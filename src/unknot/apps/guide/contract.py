@@ -1,0 +1,156 @@
+"""The assessment JSON that the API and the ``unknot assess`` command both speak.
+
+One builder for the answer and one for the error keep the two channels identical:
+
+* answer: ``{"uid", "saved", "created_at", "intake", "status", "status_text", "summary",
+  "recommendations", "excluded", "flags", "program", "questions_for_therapist",
+  "catalogue_version"}``;
+* error: ``{"code": "invalid", "message", "errors": [{"field", "message", "valid_values"}]}``,
+  built from the guide core's :class:`~unknot.domain.guide.FieldProblem` objects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from unknot.apps.guide.models import SavedAssessment
+from unknot.domain.guide import (
+    Assessment,
+    FieldProblem,
+    Focus,
+    Intake,
+    IntakeError,
+    Scents,
+    assess,
+    explain_status,
+    load_catalogue,
+    parse_intake,
+)
+from unknot.domain.guide.intake import MAX_DURATION_WEEKS, PREGNANCY_WEEKS, SURGERY_WEEKS
+
+INVALID = "invalid"
+
+
+def read_intake_json(raw: bytes | str) -> object:
+    """Decode a request body or file as JSON; anything else is an :class:`IntakeError`.
+
+    The problem is reported on the field ``intake`` (the whole document), in the same shape as
+    every other intake problem, so callers have a single error type to handle.
+    """
+    if not raw.strip():
+        raise IntakeError([FieldProblem("intake", "is missing: send the intake as a JSON object")])
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        detail = str(error).split(":", 1)[0] if isinstance(error, ValueError) else "too deep"
+        raise IntakeError([FieldProblem("intake", f"is not valid JSON ({detail})")]) from None
+
+
+def assess_data(data: object) -> tuple[Intake, Assessment]:
+    """Validate the intake dict and assess it. Raises :class:`IntakeError` with every problem."""
+    intake = parse_intake(data)
+    return intake, assess(intake)
+
+
+def assessment_payload(
+    assessment: Assessment, intake: Intake, *, saved: SavedAssessment | None = None
+) -> dict[str, Any]:
+    """The answer for a fresh assessment (``saved`` when it was stored for a client)."""
+    return _payload(
+        assessment.to_dict(),
+        intake.to_dict(),
+        uid=saved.uid if saved else None,
+        created_at=saved.created_at if saved else None,
+    )
+
+
+def saved_payload(saved: SavedAssessment) -> dict[str, Any]:
+    """The answer for a stored assessment: what the client was shown when they took it."""
+    return _payload(saved.result, saved.intake, uid=saved.uid, created_at=saved.created_at)
+
+
+def _payload(
+    result: Mapping[str, Any], intake: Mapping[str, Any], *, uid: str | None, created_at
+) -> dict[str, Any]:
+    return {
+        "uid": uid,
+        "saved": uid is not None,
+        "created_at": created_at,
+        "intake": dict(intake),
+        "status": result["status"],
+        "status_text": explain_status(result["status"]),
+        **{k: v for k, v in result.items() if k != "status"},
+    }
+
+
+def problems_payload(error: IntakeError) -> dict[str, Any]:
+    """The 422 body (and the CLI's stderr) for an intake that failed validation."""
+    count = len(error.problems)
+    return {
+        "code": INVALID,
+        "message": f"The intake is not valid ({count} problem{'s' if count != 1 else ''}).",
+        "errors": [p.to_dict() for p in error.problems],
+    }
+
+
+def intake_json_schema() -> dict[str, Any]:
+    """JSON Schema of the intake, with the catalogue's valid values, for the API's docs.
+
+    Documentation only: :func:`~unknot.domain.guide.parse_intake` is what validates.
+    """
+    cat = load_catalogue()
+
+    def slugs(values) -> dict[str, Any]:
+        return {
+            "type": "array",
+            "uniqueItems": True,
+            "items": {"type": "string", "enum": list(values)},
+        }
+
+    def integer(low: int, high: int, **extra) -> dict[str, Any]:
+        return {"type": "integer", "minimum": low, "maximum": high, **extra}
+
+    def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"anyOf": [schema, {"type": "null"}]}
+
+    def section(properties: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": False, "properties": properties}
+
+    return {
+        "title": "Intake",
+        "description": "Every key is optional; omitted ones take their defaults.",
+        **section(
+            {
+                "symptoms": slugs(cat.symptoms),
+                "regions": slugs(cat.regions),
+                "pain": section(
+                    {
+                        "intensity": integer(0, 10, default=0),
+                        "duration_weeks": integer(0, MAX_DURATION_WEEKS, default=0),
+                    }
+                ),
+                "goals": slugs(cat.goals),
+                "preferences": section(
+                    {
+                        "focus": {"type": "string", "enum": [f.value for f in Focus]},
+                        "pressure_tolerance": integer(1, 5, default=3),
+                        "stay_clothed": {"type": "boolean", "default": False},
+                        "scents": {"type": "string", "enum": [s.value for s in Scents]},
+                    }
+                ),
+                "health": section(
+                    {
+                        "conditions": slugs(cat.conditions),
+                        "anticoagulants": {"type": "boolean", "default": False},
+                        "pregnancy_weeks": {"anyOf": [integer(*PREGNANCY_WEEKS), {"type": "null"}]},
+                        "recent_surgery_weeks": {
+                            "anyOf": [integer(*SURGERY_WEEKS), {"type": "null"}]
+                        },
+                        "red_flags": slugs(cat.red_flags),
+                    }
+                ),
+            }
+        ),
+    }

@@ -1,0 +1,49 @@
+"""Writes for the guide: saving a client's self-assessment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from unknot.apps.accounts.models import Role
+from unknot.apps.guide.models import SavedAssessment
+from unknot.domain.guide import assess, parse_intake
+
+
+def can_save_assessments(user) -> bool:
+    """Only signed-in, active client accounts keep assessments (booking reads the latest)."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.CLIENT
+    )
+
+
+@transaction.atomic
+def assessment_save(*, client, intake: Mapping[str, object], now: dt.datetime) -> SavedAssessment:
+    """Validate ``intake``, assess it with the current catalogue and store both for ``client``.
+
+    The stored intake is the normalised one (defaults filled in), which is what booking's safety
+    gate re-assesses. ``created_at`` is ``now``.
+
+    Raises:
+        IntakeError: the intake is not valid; nothing is stored.
+        PermissionDenied: ``client`` is not an active client account.
+    """
+    if not can_save_assessments(client):
+        raise PermissionDenied("Only client accounts can save a self-assessment.")
+    parsed = parse_intake(intake)
+    result = assess(parsed)
+    saved = SavedAssessment.objects.create(
+        client=client,
+        intake=parsed.to_dict(),
+        result=result.to_dict(),
+        status=result.status.value,
+        catalogue_version=result.catalogue_version,
+    )
+    # created_at is auto_now_add; the caller's clock is the one that counts (booking's 90-day
+    # limit is measured from it).
+    SavedAssessment.objects.filter(pk=saved.pk).update(created_at=now, updated_at=now)
+    saved.created_at = saved.updated_at = now
+    return saved
