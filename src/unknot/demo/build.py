@@ -13,7 +13,7 @@ from django.utils import timezone
 from unknot.apps.accounts.models import Role, User
 from unknot.apps.practices.models import Practice, Room, Service, Technique
 from unknot.apps.therapists.models import Certification, Language, Therapist
-from unknot.demo import data
+from unknot.demo import data, schedules
 from unknot.demo.photos import initials_portrait
 
 Progress = Callable[[str], None]
@@ -35,8 +35,9 @@ def _user(email: str, name: str, role: str, practice: Practice | None, **extra) 
 
 def build_demo(progress: Progress = print) -> dict[str, int]:
     """Create or update every demo record and return counts of what the demo holds."""
-    steps = 6
+    steps = 8
     today = timezone.localdate()
+    now = timezone.now()
     with transaction.atomic():
         progress(f"[1/{steps}] Practices and rooms")
         practices: dict[str, Practice] = {}
@@ -139,10 +140,20 @@ def build_demo(progress: Progress = print) -> dict[str, int]:
         for spec in data.CLIENTS:
             _user(spec["email"], spec["name"], Role.CLIENT, None)
 
+        progress(f"[7/{steps}] Working hours, date overrides and time off")
+        schedule_counts = schedules.build_hours(now)
+
+    # Bookings run through the booking services, each in its own transaction.
+    progress(f"[8/{steps}] Self-assessments and bookings (through the booking services)")
+    schedules.build_assessments(now)
+    booking_counts = schedules.build_bookings(now, progress)
+
     return {
         "practices": Practice.objects.count(),
         "therapists": Therapist.objects.count(),
         "services": Service.objects.count(),
         "rooms": Room.objects.count(),
         "clients": User.objects.filter(role=Role.CLIENT).count(),
+        **schedule_counts,
+        **booking_counts,
     }

@@ -251,3 +251,84 @@ CLIENTS = [
 ]
 
 SUPERUSER = {"email": "admin@demo.unknot.test", "name": "Demo Administrator"}
+
+# --- schedules -----------------------------------------------------------------------------
+# Weekly hours in the practice's local time: (weekdays, start, end); 0 is Monday. Several
+# ranges on one day leave a break between them.
+WEEKDAYS = (0, 1, 2, 3, 4)
+HOURS = {
+    # Weekdays with a lunch break.
+    "maya-okafor": [(WEEKDAYS, "09:00", "12:30"), (WEEKDAYS, "13:30", "17:00")],
+    # Afternoons, and a late Thursday evening.
+    "kenji-watanabe": [((0, 1, 2, 4), "12:00", "18:00"), ((3,), "14:00", "21:00")],
+    # Weekdays and Saturday mornings.
+    "ana-kowalska": [(WEEKDAYS, "09:00", "17:00"), ((5,), "10:00", "14:00")],
+    "sofia-mendes": [((0, 2, 4), "08:00", "16:00")],
+    # Arjun's licence awaits verification and Lucía's has expired: hours, but nobody can book.
+    "arjun-rao": [(WEEKDAYS, "10:00", "18:00")],
+    "lucia-fernandez": [(WEEKDAYS, "09:00", "17:00")],
+    # Tuesday to Saturday with a lunch break.
+    "nok-suriya": [((1, 2, 3, 4, 5), "10:00", "13:00"), ((1, 2, 3, 4, 5), "14:00", "18:00")],
+    # Weekdays with lunch; Thursday runs late.
+    "tom-hughes": [
+        ((0, 1, 2, 4), "09:00", "13:00"),
+        ((0, 1, 2, 4), "14:00", "17:00"),
+        ((3,), "13:00", "21:00"),
+    ],
+}
+
+# Date overrides: (therapist, days from today, (start, end) or None for closed, note). The note
+# names the override, so running the demo again keeps one upcoming override per note.
+OVERRIDES = [
+    ("maya-okafor", 9, None, "Training day"),
+    ("kenji-watanabe", 11, ("09:00", "13:00"), "Morning clinic instead of afternoons"),
+    ("sofia-mendes", 16, ("12:00", "19:00"), "Late start"),
+]
+
+# Time off: (therapist, starts in days from today, length in days, reason).
+TIME_OFF = [
+    ("ana-kowalska", 20, 7, "Holiday"),
+    ("tom-hughes", 13, 1, "Course: advanced trigger-point work"),
+]
+
+# Saved self-assessments (intakes for unknot.domain.guide.parse_intake).
+HEALTHY_INTAKE = {
+    "symptoms": ["tight-back", "stress"],
+    "regions": ["lower-back", "shoulders"],
+    "pain": {"intensity": 4, "duration_weeks": 20},
+    "goals": ["back-pain-relief", "relaxation"],
+    "preferences": {"focus": "either", "pressure_tolerance": 3, "stay_clothed": False},
+    "health": {"conditions": [], "anticoagulants": False, "red_flags": []},
+}
+ASSESSMENTS = {
+    "client@demo.unknot.test": HEALTHY_INTAKE,
+    "alex@demo.unknot.test": {
+        **HEALTHY_INTAKE,
+        "health": {"conditions": ["fragrance-allergy"], "anticoagulants": False, "red_flags": []},
+    },
+    # A heart condition asks for a doctor's clearance: Jordan's booking waits as pending.
+    "jordan@demo.unknot.test": {
+        **HEALTHY_INTAKE,
+        "health": {"conditions": ["heart-condition"], "anticoagulants": False, "red_flags": []},
+    },
+}
+
+# Bookings made through the booking services: (key, client, technique, minutes, therapist,
+# days from today, outcome). Negative days are past sessions, marked with the outcome. The key
+# is the booking's idempotency key, so running the demo again never books twice.
+BOOKINGS = [
+    ("sam-next", "client@demo.unknot.test", "swedish", 60, "maya-okafor", 3, None),
+    ("sam-before", "client@demo.unknot.test", "trigger-point", 60, "maya-okafor", -14, "completed"),
+    ("alex-next", "alex@demo.unknot.test", "shiatsu", 60, "kenji-watanabe", 4, None),
+    ("alex-before", "alex@demo.unknot.test", "swedish", 90, "ana-kowalska", -8, "completed"),
+    ("jordan-next", "jordan@demo.unknot.test", "swedish", 60, "tom-hughes", 5, None),
+]
+
+# What each demo client told their therapist when booking.
+BOOKING_NOTES = {
+    "sam-next": "Mostly my lower back after long days at the desk. Medium pressure, please.",
+    "sam-before": "There is a knot under my right shoulder blade.",
+    "alex-next": "Unscented products only, please: I react to fragrances.",
+    "alex-before": "First massage in years; I would like to start gently.",
+    "jordan-next": "I take blood-pressure medicine; I will bring my doctor's letter.",
+}
