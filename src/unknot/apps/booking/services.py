@@ -180,12 +180,14 @@ def booking_create(
     idempotency_key: str | None = None,
     client_note: str = "",
     created_by=None,
+    notify: bool = True,
 ) -> tuple[Booking, bool]:
     """Book ``service`` at ``start`` for ``client``; return ``(booking, created)``.
 
     ``therapist=None`` means any therapist: the first (by name) who practises the technique,
     holds a valid licence on the day and is free, with a suitable room. A repeated
     ``idempotency_key`` with the same request returns the first booking and ``created=False``.
+    ``notify=False`` sends no ``booking_changed`` signal (a program announces its sessions once).
 
     Raises:
         SafetyRefusal: the latest assessment says refer or postpone, is missing, or excluded
@@ -237,6 +239,7 @@ def booking_create(
                 fingerprint=fingerprint,
                 client_note=client_note,
                 created_by=created_by or client,
+                notify=notify,
             )
             return booking, True
         except (SlotTaken, NotBookable) as error:
@@ -272,6 +275,7 @@ def _create_with(
     fingerprint: str,
     client_note: str,
     created_by,
+    notify: bool = True,
 ) -> Booking:
     service = _resolve_service(therapist=therapist, service=service)
     _licence_check(therapist, start)
@@ -311,7 +315,8 @@ def _create_with(
                     client_note=client_note,
                 )
                 _event(booking, "created", by=created_by, at=now, status=booking.status)
-                transaction.on_commit(lambda b=booking: _after_commit("created", b))
+                if notify:
+                    transaction.on_commit(lambda b=booking: _after_commit("created", b))
                 return booking
         except IntegrityError as error:
             name = _constraint_name(error)
@@ -338,8 +343,12 @@ def _after_commit(kind: str, booking: Booking) -> None:
     signals.booking_changed.send(sender=Booking, kind=kind, booking=booking)
 
 
-def booking_cancel(*, booking: Booking, by, now: dt.datetime, reason: str = "") -> Booking:
+def booking_cancel(
+    *, booking: Booking, by, now: dt.datetime, reason: str = "", notify: bool = True
+) -> Booking:
     """Cancel an upcoming booking. Inside the practice's cut-off it is recorded as late.
+
+    ``notify=False`` sends no ``booking_changed`` signal (the caller announces the change).
 
     Raises:
         PolicyRefusal: the booking is not pending/confirmed or has already started.
@@ -377,17 +386,25 @@ def booking_cancel(*, booking: Booking, by, now: dt.datetime, reason: str = "") 
             ]
         )
         _event(booking, "cancelled", by=by, at=now, late=booking.late_cancellation, reason=reason)
-        transaction.on_commit(lambda: _after_commit("cancelled", booking))
+        if notify:
+            transaction.on_commit(lambda: _after_commit("cancelled", booking))
     return booking
 
 
 def booking_reschedule(
-    *, booking: Booking, by, new_start: dt.datetime, now: dt.datetime, staff_override: bool = False
+    *,
+    booking: Booking,
+    by,
+    new_start: dt.datetime,
+    now: dt.datetime,
+    staff_override: bool = False,
+    notify: bool = True,
 ) -> Booking:
     """Move an upcoming booking to ``new_start`` with the same therapist and service.
 
     The booking keeps its uid (calendars update the same event) and its SEQUENCE rises.
     Clients must respect the cut-off; staff may override it (recorded as a late reschedule).
+    ``notify=False`` sends no ``booking_changed`` signal (the caller announces the change).
 
     Raises:
         PolicyRefusal, OutsideBookingWindow, SlotTaken (with alternatives).
@@ -444,7 +461,8 @@ def booking_reschedule(
                 new_start=slot.start.isoformat(),
                 late=late,
             )
-            transaction.on_commit(lambda: _after_commit("rescheduled", booking))
+            if notify:
+                transaction.on_commit(lambda: _after_commit("rescheduled", booking))
             return booking
     except IntegrityError as error:
         raise SlotTaken(
@@ -503,3 +521,140 @@ def booking_record_clearance(*, booking: Booking, by, now: dt.datetime, note: st
         _event(booking, "clearance_recorded", by=by, at=now, note=note)
         transaction.on_commit(lambda: _after_commit("confirmed", booking))
     return booking
+
+
+# --- several bookings at once (a program's sessions) -----------------------------------------
+
+
+def booking_series_move(
+    *,
+    moves: list[tuple[Booking, dt.datetime]],
+    by,
+    now: dt.datetime,
+    service: Service | None = None,
+    screening=None,
+    notify: bool = False,
+) -> list[Booking]:
+    """Move several upcoming bookings at once, all or nothing; return the bookings that changed.
+
+    Each ``(booking, new_start)`` gets the new start and, when ``service`` is given, that
+    technique and length (matched to the booking therapist's practice). Every move is checked
+    like a new booking (hours, time off, other bookings with buffers, a suitable room, licence,
+    notice and window) against the calendar in which the moving bookings stand at their new
+    times, not their old ones, so sessions may shift over each other's old places. A move to
+    the same start and service is left alone. The bookings keep their uids; SEQUENCE rises.
+
+    ``screening`` (from ``screen_for_booking``, for a technique change) replaces the safety
+    snapshot; a session that now needs clearance and has none waits as pending.
+
+    How: inside one transaction the moving bookings are first vacated (status cancelled holds
+    no time, for the checks here and for PostgreSQL's exclusion constraints alike) and then
+    placed one by one in their old status. Other transactions never see the vacated state.
+
+    Raises:
+        SlotTaken: ``extra["conflicts"]`` lists ``{"index", "start", "code", "message"}`` for
+            every move that does not fit (index into ``moves``); nothing is changed.
+        PolicyRefusal: a booking is no longer pending or confirmed.
+    """
+    if not moves:
+        return []
+    conflicts: list[dict] = []
+    changed: list[Booking] = []
+    with transaction.atomic():
+        locked = {
+            row.pk: row
+            for row in Booking.objects.select_for_update(of=("self",))
+            .select_related("practice", "therapist__practice", "service__technique", "room")
+            .filter(pk__in=[booking.pk for booking, _ in moves])
+            .order_by("pk")
+        }
+        for row in locked.values():
+            if row.status not in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
+                raise PolicyRefusal(
+                    f"A {row.get_status_display().lower()} session cannot be moved.",
+                    code="not_reschedulable",
+                )
+        list(
+            Therapist.objects.select_for_update()
+            .filter(pk__in=sorted({row.therapist_id for row in locked.values()}))
+            .order_by("pk")
+        )
+        plan = []
+        for index, (booking, start) in enumerate(moves):
+            row = locked[booking.pk]
+            try:
+                target = (
+                    _resolve_service(therapist=row.therapist, service=service)
+                    if service is not None
+                    else row.service
+                )
+            except NotBookable as error:
+                conflicts.append(_conflict(index, start, error))
+                continue
+            if start == row.starts_at and target.pk == row.service_id and screening is None:
+                continue
+            plan.append((index, row, target, start))
+        Booking.objects.filter(pk__in=[row.pk for _, row, _, _ in plan]).update(
+            status=BookingStatus.CANCELLED
+        )
+        for index, row, target, start in plan:
+            try:
+                _licence_check(row.therapist, start)
+                slot = _check_free(therapist=row.therapist, service=target, start=start, now=now)
+                needed = mappers.spec_for(target).occupied(slot.start)
+                room = _free_room(service=target, needed=needed, prefer=row.room, ignore=None)
+            except (SlotTaken, OutsideBookingWindow, NotBookable) as error:
+                conflicts.append(_conflict(index, start, error))
+                continue
+            previous = {"start": row.starts_at.isoformat(), "service": row.service_id}
+            moved = slot.start != row.starts_at
+            row.starts_at, row.ends_at = slot.start, slot.end
+            row.busy_from, row.busy_until = needed.start, needed.end
+            row.room = room
+            row.service = target
+            row.technique_id = target.technique_id
+            row.price = target.price
+            if screening is not None:
+                row.safety = screening.snapshot
+                row.assessment = screening.assessment
+                if screening.needs_clearance and row.clearance_recorded_at is None:
+                    row.needs_clearance = True
+                    row.status = BookingStatus.PENDING
+            row.sequence += 1
+            row.reschedule_count += 1 if moved else 0
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError as error:  # a room taken by another therapist meanwhile
+                conflicts.append(_conflict(index, start, SlotTaken("That time was just taken.")))
+                log.info("series move lost a race: %s", _constraint_name(error))
+                continue
+            _event(
+                row,
+                "rescheduled" if moved else "changed",
+                by=by,
+                at=now,
+                previous_start=previous["start"],
+                new_start=row.starts_at.isoformat(),
+                previous_service=previous["service"],
+                service=target.pk,
+            )
+            changed.append(row)
+        if conflicts:
+            raise SlotTaken(
+                "Not every session fits the new schedule; nothing was changed.",
+                conflicts=sorted(conflicts, key=lambda c: c["index"]),
+            )
+        if notify:
+            for row in changed:
+                transaction.on_commit(lambda b=row: _after_commit("rescheduled", b))
+    return changed
+
+
+def _conflict(index: int, start: dt.datetime, error: Exception) -> dict:
+    return {
+        "index": index,
+        "start": start.isoformat(),
+        "code": getattr(error, "code", "slot_taken"),
+        "message": getattr(error, "message", str(error)),
+    }

@@ -5,3 +5,8 @@ class WaitlistConfig(AppConfig):
     name = "unknot.apps.waitlist"
     label = "waitlist"
     verbose_name = "Waitlist"
+
+    def ready(self) -> None:
+        from unknot.apps.waitlist import receivers
+
+        receivers.connect()

@@ -1,0 +1,214 @@
+"""The program pages: builder from the plan, preview with one-click alternatives, the program."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.apps.programs.conftest import FIRST, NOW, occupy, weekly
+from unknot.apps.booking.models import Booking
+from unknot.apps.programs.models import Program
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def signed_in(client, client_user):
+    client.force_login(client_user)
+    return client
+
+
+def builder_data(**kw):
+    data = {
+        "technique": "swedish",
+        "duration": 60,
+        "therapist": "any",
+        "weekday": 1,  # Tuesday
+        "time": "10:00",
+        "starting": "2026-12-01",
+        "every_days": 7,
+        "sessions": 10,
+    }
+    data.update(kw)
+    return data
+
+
+def series_fields(html: str) -> dict:
+    names = ("technique", "duration", "therapist", "first_start", "every_days", "sessions")
+    fields = {}
+    for name in (*names, "assessment", "idempotency_key"):
+        match = re.search(rf'name="{name}" value="([^"]*)"', html)
+        fields[name] = match.group(1) if match else ""
+    return fields
+
+
+def test_the_builder_starts_from_the_latest_plan(signed_in, setup):
+    response = signed_in.get(reverse("programs:new"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="plan"' in html and "Treatment course" in html
+    form = response.context["form"]
+    assert form.initial["sessions"] == 10 and form.initial["every_days"] == 7
+    assert form.initial["duration"] == 60 and form.initial["technique"] == "swedish"
+
+
+def test_query_parameters_fill_the_builder(signed_in, setup):
+    url = reverse("programs:new") + "?technique=swedish&duration=90&every_days=14&sessions=6"
+    form = signed_in.get(url).context["form"]
+    assert (form.initial["duration"], form.initial["every_days"], form.initial["sessions"]) == (
+        90,
+        14,
+        6,
+    )
+
+
+def test_preview_then_choose_then_confirm(signed_in, setup, client_user, other_client):
+    starts = weekly(FIRST, 10)
+    occupy(setup, other_client, starts[8], therapist="ben")
+    occupy(setup, other_client, starts[8], therapist="kai")
+    saved = client_user.assessments.get()
+    data = builder_data(therapist=setup["ben"].uid, assessment=saved.uid)
+    response = signed_in.post(reverse("programs:new"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('data-testid="occurrence"') == 10
+    assert html.count('data-status="conflict"') == 1
+    assert "Book all 10 sessions" in html and "disabled" in html
+    choice = re.search(r'name="choose" value="([^"]+)"', html).group(1)
+    assert choice.startswith("8|2027-01-26T11:15:00")
+    fields = series_fields(html)
+    # One click on an alternative (htmx sends the form and the button).
+    response = signed_in.post(
+        reverse("programs:preview"), {**fields, "choose": choice}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and 'id="program-preview"' in html
+    assert 'data-status="conflict"' not in html and "Your choice" in html
+    fields = series_fields(html)
+    accepted = re.findall(r'name="accept" value="([^"]+)"', html)
+    response = signed_in.post(
+        reverse("programs:preview"), {**fields, "accept": accepted, "action": "confirm"}
+    )
+    program = Program.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("programs:detail", args=[program.uid])
+    got = sorted(b.starts_at for b in program.bookings)
+    assert len(got) == 10 and got[8] == starts[8] + dt.timedelta(minutes=75)
+    assert program.assessment == saved and program.phases[0]["name"] == "Treatment course"
+
+
+def test_a_conflict_at_confirm_books_nothing_and_shows_why(
+    signed_in, setup, client_user, other_client
+):
+    html = signed_in.post(
+        reverse("programs:new"), builder_data(therapist=setup["ben"].uid)
+    ).content.decode()
+    fields = series_fields(html)
+    occupy(setup, other_client, weekly(FIRST, 10)[9])  # taken after the preview
+    response = signed_in.post(reverse("programs:preview"), {**fields, "action": "confirm"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "nothing was booked" in html and 'data-status="conflict"' in html
+    assert not Program.objects.exists()
+    assert not Booking.objects.filter(client=client_user).exists()
+
+
+def test_bad_builder_input_is_400(signed_in, setup):
+    response = signed_in.post(reverse("programs:new"), builder_data(sessions=0, time="25:00"))
+    assert response.status_code == 400
+    assert not Program.objects.exists()
+
+
+def test_tampered_preview_is_400(signed_in, setup):
+    response = signed_in.post(
+        reverse("programs:preview"),
+        {"technique": "swedish", "duration": 60, "therapist": "any", "first_start": "soon"},
+    )
+    assert response.status_code == 400
+
+
+def test_sign_in_needed(client):
+    response = client.get(reverse("programs:new"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.fixture
+def program(signed_in, setup):
+    html = signed_in.post(
+        reverse("programs:new"), builder_data(therapist=setup["ben"].uid, sessions=4)
+    ).content.decode()
+    signed_in.post(reverse("programs:preview"), {**series_fields(html), "action": "confirm"})
+    return Program.objects.get()
+
+
+def test_program_page_cancel_one_and_the_rest(signed_in, program, client, other_client_user):
+    url = reverse("programs:detail", args=[program.uid])
+    html = signed_in.get(url).content.decode()
+    assert html.count('data-testid="session"') == 4
+    response = signed_in.post(reverse("programs:session_cancel", args=[program.uid, 1]))
+    assert response.status_code == 302
+    html = signed_in.get(url).content.decode()
+    assert html.count('data-testid="session"') == 3 and 'data-testid="cancelled"' in html
+    signed_in.post(reverse("programs:cancel", args=[program.uid]))
+    assert {b.status for b in program.bookings} == {"cancelled"}
+    program.refresh_from_db()
+    assert program.status == "cancelled"
+    client.force_login(other_client_user)
+    assert client.get(url).status_code == 404
+
+
+def test_move_a_session_from_its_page(signed_in, setup, program):
+    url = reverse("programs:session_reschedule", args=[program.uid, 2])
+    assert signed_in.get(url).status_code == 200
+    response = signed_in.post(url, {"day": "2026-12-16", "time": "14:00"})
+    assert response.status_code == 302
+    moved = program.sessions.get(index=2).booking
+    assert moved.starts_at == dt.datetime(2026, 12, 16, 14, tzinfo=FIRST.tzinfo)
+    # A taken time offers nearby free ones as buttons.
+    response = signed_in.post(
+        reverse("programs:session_reschedule", args=[program.uid, 3]),
+        {"day": "2026-12-16", "time": "14:00"},
+    )
+    assert response.status_code == 409
+    assert 'name="start" value="' in response.content.decode()
+
+
+def test_the_therapist_adjusts_and_the_client_cannot(signed_in, client, setup, program):
+    url = reverse("programs:adjust", args=[program.uid])
+    assert signed_in.get(url).status_code == 404
+    client.force_login(setup["ben"].user)
+    data = {"every_days": 14, "technique": "swedish", "duration": 60}
+    response = client.post(url, {**data, "action": "preview"})
+    assert response.status_code == 200 and 'data-testid="moves"' in response.content.decode()
+    program.refresh_from_db()
+    assert program.every_days == 7
+    response = client.post(url, {**data, "action": "apply"})
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert program.every_days == 14
+    starts = sorted(b.starts_at for b in program.bookings)
+    assert starts[1] - starts[0] == dt.timedelta(weeks=2)
+
+
+def test_my_programs_lists_them(signed_in, program):
+    html = signed_in.get(reverse("programs:mine")).content.decode()
+    assert reverse("programs:detail", args=[program.uid]) in html
+    assert "4 to come" in html
+
+
+def test_move_the_rest_from_the_program_page(signed_in, program):
+    url = reverse("programs:move_rest", args=[program.uid])
+    assert signed_in.get(url).status_code == 200
+    response = signed_in.post(url, {"day": "2026-12-03", "time": "15:00", "action": "preview"})
+    assert response.status_code == 200 and 'data-testid="moves"' in response.content.decode()
+    response = signed_in.post(url, {"day": "2026-12-03", "time": "15:00", "action": "apply"})
+    assert response.status_code == 302
+    starts = sorted(b.starts_at for b in program.bookings)
+    assert starts[0] == dt.datetime(2026, 12, 3, 15, tzinfo=FIRST.tzinfo)
