@@ -53,37 +53,37 @@ SESSIONS = [
     (
         {"pain-nrs": 7, "stiffness-nrs": 6, "stress-nrs": 6, "sleep-nrs": 4},
         ["lower-back"],
-        4,
+        3,
         (3, False, "hours"),
     ),
     (
         {"pain-nrs": 7, "stiffness-nrs": 6, "stress-nrs": 6, "sleep-nrs": 4},
         ["lower-back"],
-        4,
+        3,
         (4, False, "one-day"),
     ),
     (
         {"pain-nrs": 6, "stiffness-nrs": 5, "stress-nrs": 5, "sleep-nrs": 5},
         ["lower-back", "mid-back"],
-        4,
+        3,
         (7, True, "one-day"),
     ),
     (
         {"pain-nrs": 7, "stiffness-nrs": 5, "stress-nrs": 5, "sleep-nrs": 5},
         ["lower-back"],
-        3,
+        2,
         (3, False, "two-days"),
     ),
     (
         {"pain-nrs": 6, "stiffness-nrs": 5, "stress-nrs": 4, "sleep-nrs": 6},
         ["lower-back"],
-        3,
+        2,
         (2, False, "two-days"),
     ),
     (
         {"pain-nrs": 5, "stiffness-nrs": 4, "stress-nrs": 4, "sleep-nrs": 6},
         ["lower-back"],
-        3,
+        2,
         (2, False, "still"),
     ),
 ]
@@ -105,15 +105,15 @@ NOTES = [
     (
         "Better week; wants firmer work on the knot.",
         "Trigger point right QL, referred ache to the hip.",
-        "Tolerated level 4 but tender afterwards.",
+        "Tolerated level 3 but tender afterwards.",
         "Watch the follow-up; lighter if sore.",
         "Firmer work on the knot near your right hip. Some tenderness tomorrow is common.",
     ),
     (
         "Sore for a day after last time, with a small bruise.",
         "Less guarding; QL point less active.",
-        "Pressure reduced to level 3 after the reaction.",
-        "Stay at level 3; review at session 5.",
+        "Pressure reduced to level 2 after the reaction.",
+        "Stay at level 2; review at session 5.",
         "Lighter pressure today after last week's soreness.",
     ),
     (

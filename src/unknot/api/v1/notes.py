@@ -1,0 +1,118 @@
+"""Session notes: read (the practice's therapists and staff), write (the session's therapist),
+and the plain summary a client was given. Unknown or out-of-reach sessions answer 404; every
+read is written to the client's audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+from pydantic import Field
+
+from unknot.api.auth import signed_in
+from unknot.api.errors import ApiError
+from unknot.apps.records import services
+from unknot.apps.records.access import access_note, access_note_for_writing, access_shared_summary
+from unknot.apps.records.models import SessionNote
+
+router = Router(tags=["session notes"], auth=signed_in)
+
+
+class SessionNoteOut(Schema):
+    uid: str
+    booking: str
+    client: str
+    author: str
+    subjective: str
+    objective: str
+    assessment: str
+    plan: str
+    techniques: list[str]
+    pressure_used: int | None
+    finding_regions: list[str]
+    findings: str
+    client_summary: str
+    summary_shared: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class SessionNoteIn(Schema):
+    subjective: str = Field(default="", max_length=5000)
+    objective: str = Field(default="", max_length=5000)
+    assessment: str = Field(default="", max_length=5000)
+    plan: str = Field(default="", max_length=5000)
+    techniques: list[str] = Field(default_factory=list, max_length=10)
+    pressure_used: int | None = Field(default=None, description="Walton level 1-5.")
+    finding_regions: list[str] = Field(default_factory=list, max_length=20)
+    findings: str = Field(default="", max_length=5000)
+    client_summary: str = Field(default="", max_length=5000)
+    share_summary: bool = False
+
+
+class SessionSummaryOut(Schema):
+    booking: str
+    shared: bool
+    summary: str
+
+
+def note_out(note: SessionNote) -> SessionNoteOut:
+    return SessionNoteOut(
+        uid=note.uid,
+        booking=note.booking.uid,
+        client=note.client.uid,
+        author=note.author.get_full_name() if note.author else "",
+        subjective=note.subjective,
+        objective=note.objective,
+        assessment=note.assessment,
+        plan=note.plan,
+        techniques=[t.slug for t in note.techniques.all()],
+        pressure_used=note.pressure_used,
+        finding_regions=note.finding_regions,
+        findings=note.findings,
+        client_summary=note.client_summary,
+        summary_shared=note.summary_is_shared,
+        created_at=note.created_at,
+        updated_at=note.updated_at,
+    )
+
+
+@router.get("/notes/{booking}", response=SessionNoteOut)
+def get_note(request: HttpRequest, booking: str):
+    """The note of a session at the caller's practice (therapists and staff)."""
+    _, note = access_note(request.user, booking, via="api")
+    if note is None:
+        raise Http404("No note has been written for this session.")
+    return note_out(note)
+
+
+@router.put("/notes/{booking}", response=SessionNoteOut)
+def put_note(request: HttpRequest, booking: str, payload: SessionNoteIn):
+    """Write or rewrite the note; only the session's own therapist may."""
+    b, _ = access_note_for_writing(request.user, booking)
+    try:
+        note = services.note_save(
+            booking=b, author=request.user, now=timezone.now(), via="api", **payload.dict()
+        )
+    except PermissionDenied as error:
+        raise Http404("No such session.") from error
+    except services.RecordsError as error:
+        status = 422 if error.code == "invalid" else 409
+        extra = {"errors": [{"field": k, "message": v} for k, v in error.problems.items()]}
+        raise ApiError(status, error.code, error.message, **extra) from error
+    return note_out(
+        SessionNote.objects.select_related("booking", "client", "author")
+        .prefetch_related("techniques")
+        .get(pk=note.pk)
+    )
+
+
+@router.get("/notes/{booking}/summary", response=SessionSummaryOut)
+def get_summary(request: HttpRequest, booking: str):
+    """The plain summary of one of the caller's sessions, if the therapist shared one."""
+    b, summary = access_shared_summary(request.user, booking, via="api")
+    return SessionSummaryOut(booking=b.uid, shared=bool(summary), summary=summary)

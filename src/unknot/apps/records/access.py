@@ -1,0 +1,92 @@
+"""The one door to session notes. Deny by default; "not found" rather than "forbidden".
+
+Notes are visible to the therapists and staff of the booking's practice and written only by
+the booking's own therapist. A client reaches only the plain summary their therapist shared.
+Every opening of a note or a summary writes an audit entry.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from unknot.apps.booking.models import Booking
+from unknot.apps.records import audit
+from unknot.apps.records.models import SessionNote
+
+PRACTICE_ROLES = ("therapist", "staff")
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_practice_member(user, practice_id: int | None) -> bool:
+    """A therapist or staff member of ``practice_id`` (superusers belong everywhere)."""
+    if not _active(user) or practice_id is None:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in PRACTICE_ROLES and user.practice_id == practice_id
+
+
+def can_read_notes(user, booking: Booking) -> bool:
+    return is_practice_member(user, booking.practice_id)
+
+
+def can_write_note(user, booking: Booking) -> bool:
+    return _active(user) and user.role == "therapist" and booking.therapist.user_id == user.pk
+
+
+def _booking(uid: str) -> Booking:
+    booking = (
+        Booking.objects.select_related(
+            "practice", "therapist", "therapist__user", "client", "technique", "service"
+        )
+        .filter(uid=uid)
+        .first()
+        if uid
+        else None
+    )
+    if booking is None:
+        raise Http404("No such session.")
+    return booking
+
+
+def _note(booking: Booking) -> SessionNote | None:
+    return (
+        SessionNote.objects.select_related("author")
+        .prefetch_related("techniques")
+        .filter(booking=booking)
+        .first()
+    )
+
+
+def access_note(user, booking_uid: str, *, via: str = "web") -> tuple[Booking, SessionNote | None]:
+    """The session and its note (None if not written yet) for the practice side; else 404."""
+    booking = _booking(booking_uid)
+    if not can_read_notes(user, booking):
+        raise Http404("No such session.")
+    note = _note(booking)
+    if note is not None:
+        audit.viewed(user, booking.client, "note", note.uid, via=via, practice=booking.practice)
+    return booking, note
+
+
+def access_note_for_writing(user, booking_uid: str) -> tuple[Booking, SessionNote | None]:
+    """The session and its note for the booking's own therapist; 404 for anyone else."""
+    booking = _booking(booking_uid)
+    if not can_write_note(user, booking):
+        raise Http404("No such session.")
+    return booking, _note(booking)
+
+
+def access_shared_summary(user, booking_uid: str, *, via: str = "web") -> tuple[Booking, str]:
+    """The client's own session and the summary their therapist shared ("" if none); else 404."""
+    booking = _booking(booking_uid)
+    if not _active(user) or booking.client_id != user.pk:
+        raise Http404("No such session.")
+    note = _note(booking)
+    if note is None or not note.summary_is_shared:
+        return booking, ""
+    audit.viewed(user, user, "note-summary", note.uid, via=via, practice=booking.practice)
+    return booking, note.client_summary

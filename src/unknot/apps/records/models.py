@@ -1,0 +1,196 @@
+"""Health records and the client's control over them: consents, session notes, the audit log,
+account closure with the practices' retention holds.
+
+Session notes are health data: reach them only through ``apps.records.access``, which writes
+an audit entry for every read.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from unknot.common.models import TimeStampedModel, new_uid
+
+
+class ConsentKind(models.TextChoices):
+    TREATMENT = "treatment", "Treatment"
+    HEALTH_DATA = "health_data", "Storing my health information"
+    REMINDERS = "reminders", "Check-in reminders by email"
+    FAQ_SHARING = "faq_sharing", "Sharing my questions as FAQ"
+
+
+class Consent(models.Model):
+    """One decision: given or withdrawn, with the wording version shown. Never edited.
+
+    The latest decision per kind is the one in force; the history is the record.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+    )
+    kind = models.CharField(max_length=20, choices=ConsentKind.choices)
+    granted = models.BooleanField()
+    wording_version = models.CharField(max_length=20)
+    recorded_at = models.DateTimeField()
+    via = models.CharField(max_length=12, default="web")
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["user", "kind", "-recorded_at"], name="consent_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in ConsentKind]), name="consent_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "given" if self.granted else "withdrawn"
+        return f"{self.get_kind_display()}: {state} ({self.recorded_at:%Y-%m-%d})"
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    EXPORT = "export", "Exported"
+    ERASE = "erase", "Erased"
+
+
+class AuditEntry(models.Model):
+    """Who saw or changed whose health data, when, and through which door.
+
+    ``actor_label`` keeps the name and role as they were, so the trail stays readable after an
+    account changes. Entries hold no health data themselves.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_actions",
+    )
+    actor_label = models.CharField(max_length=200)
+    actor_role = models.CharField(max_length=16, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_trail",
+    )
+    practice = models.ForeignKey(
+        "practices.Practice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    record_kind = models.CharField(max_length=20)
+    record_uid = models.CharField(max_length=40, blank=True)
+    via = models.CharField(max_length=10, default="web")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["subject", "-at"], name="audit_subject_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.record_kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SessionNote(TimeStampedModel):
+    """The therapist's structured note of one session (SOAP), and what the client may see.
+
+    Written only by the booking's therapist; read by the practice's therapists and staff. The
+    client sees ``client_summary`` once the therapist shares it, and nothing else.
+    """
+
+    uid = models.CharField(max_length=32, unique=True, default=new_uid, editable=False)
+    booking = models.OneToOneField(
+        "booking.Booking", on_delete=models.CASCADE, related_name="session_note"
+    )
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, related_name="session_notes"
+    )
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authored_notes",
+    )
+    subjective = models.TextField(blank=True, help_text="What the client said.")
+    objective = models.TextField(blank=True, help_text="What the therapist found.")
+    assessment = models.TextField(blank=True, help_text="The therapist's interpretation.")
+    plan = models.TextField(blank=True, help_text="What next.")
+    techniques = models.ManyToManyField(
+        "practices.Technique", blank=True, related_name="session_notes"
+    )
+    pressure_used = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Walton pressure level 1 (lightest) to 5 (deepest)."
+    )
+    finding_regions = models.JSONField(default=list, blank=True)
+    findings = models.TextField(blank=True, help_text="What was found in the marked areas.")
+    client_summary = models.TextField(blank=True)
+    summary_shared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pressure_used__isnull=True)
+                | (Q(pressure_used__gte=1) & Q(pressure_used__lte=5)),
+                name="session_note_pressure_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Note {self.uid}"
+
+    @property
+    def summary_is_shared(self) -> bool:
+        return self.summary_shared_at is not None and bool(self.client_summary.strip())
+
+
+class AccountClosure(models.Model):
+    """A client closed their account: what was erased at once and what practices keep."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="closure"
+    )
+    closed_at = models.DateTimeField()
+    health_records_erased_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(help_text="What the client was told, word for word.")
+
+    class Meta:
+        ordering = ["-closed_at"]
+
+    def __str__(self) -> str:
+        return f"Account closed {self.closed_at:%Y-%m-%d}"
+
+
+class RetentionHold(models.Model):
+    """A practice keeps a closed account's health records until ``keep_until``, then they go."""
+
+    closure = models.ForeignKey(AccountClosure, on_delete=models.CASCADE, related_name="holds")
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, related_name="retention_holds"
+    )
+    keep_until = models.DateTimeField()
+    reason = models.TextField()
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["keep_until"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["closure", "practice"], name="retention_hold_one_per_practice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Kept until {self.keep_until:%Y-%m-%d}"

@@ -1,0 +1,333 @@
+"""Writes for records: consents, session notes, closing an account and purging what was kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from unknot.apps.accounts.models import ApiToken, Role
+from unknot.apps.booking.models import Booking, BookingStatus
+from unknot.apps.practices.models import Practice, Technique
+from unknot.apps.records import audit, registry
+from unknot.apps.records.access import can_write_note
+from unknot.apps.records.consents import WORDINGS
+from unknot.apps.records.models import (
+    AccountClosure,
+    AuditAction,
+    Consent,
+    RetentionHold,
+    SessionNote,
+)
+from unknot.domain.guide import load_catalogue
+
+
+class RecordsError(Exception):
+    """Bad input or a refused change; ``problems`` maps a field to what is wrong."""
+
+    def __init__(self, message: str, *, code: str = "invalid", problems=None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.problems: dict[str, str] = dict(problems or {})
+
+
+# --- consents ----------------------------------------------------------------------------
+
+
+def consent_set(*, user, kind: str, granted: bool, now: dt.datetime, via: str = "web") -> Consent:
+    """Record a decision for ``kind`` with the current wording version; it applies at once.
+
+    Raises:
+        RecordsError: unknown kind, or ``user`` is not a client.
+    """
+    if kind not in WORDINGS:
+        raise RecordsError(
+            f"Unknown consent '{kind}'.", problems={"kind": f"one of {', '.join(WORDINGS)}"}
+        )
+    if not (user.is_active and user.role == Role.CLIENT):
+        raise RecordsError("Only client accounts record consents.", code="clients_only")
+    return Consent.objects.create(
+        user=user,
+        kind=kind,
+        granted=bool(granted),
+        wording_version=WORDINGS[kind].version,
+        recorded_at=now,
+        via=via,
+    )
+
+
+# --- session notes -----------------------------------------------------------------------
+
+NOTE_TEXT_FIELDS = ("subjective", "objective", "assessment", "plan", "findings", "client_summary")
+MAX_TEXT = 5000
+
+
+@transaction.atomic
+def note_save(
+    *,
+    booking: Booking,
+    author,
+    now: dt.datetime,
+    subjective: str = "",
+    objective: str = "",
+    assessment: str = "",
+    plan: str = "",
+    techniques: Iterable[str] = (),
+    pressure_used: int | None = None,
+    finding_regions: Iterable[str] = (),
+    findings: str = "",
+    client_summary: str = "",
+    share_summary: bool = False,
+    via: str = "web",
+) -> SessionNote:
+    """Create or update the note of ``booking``, written by its own therapist.
+
+    Raises:
+        PermissionDenied: ``author`` is not the booking's therapist.
+        RecordsError: the session has not started or was cancelled, or a field is invalid;
+            nothing is stored.
+    """
+    if not can_write_note(author, booking):
+        raise PermissionDenied("Only the session's therapist writes its note.")
+    if booking.status == BookingStatus.CANCELLED:
+        raise RecordsError("This session was cancelled.", code="cancelled")
+    if now < booking.starts_at:
+        raise RecordsError("The session has not started yet.", code="not_started")
+    catalogue = load_catalogue()
+    texts = {
+        "subjective": subjective,
+        "objective": objective,
+        "assessment": assessment,
+        "plan": plan,
+        "findings": findings,
+        "client_summary": client_summary,
+    }
+    problems: dict[str, str] = {}
+    for name, value in texts.items():
+        if len(value or "") > MAX_TEXT:
+            problems[name] = f"at most {MAX_TEXT} characters"
+    slugs = list(dict.fromkeys(techniques))
+    known = {t.slug: t for t in Technique.objects.filter(slug__in=slugs)}
+    unknown = [s for s in slugs if s not in known]
+    if unknown:
+        problems["techniques"] = f"unknown technique: {', '.join(unknown)}"
+    if pressure_used is not None and not (
+        isinstance(pressure_used, int)
+        and not isinstance(pressure_used, bool)
+        and 1 <= pressure_used <= 5
+    ):
+        problems["pressure_used"] = "a Walton level from 1 (lightest) to 5 (deepest)"
+    regions = list(dict.fromkeys(finding_regions))
+    bad_regions = [r for r in regions if r not in catalogue.regions]
+    if bad_regions:
+        problems["finding_regions"] = f"unknown area: {', '.join(bad_regions)}"
+    if share_summary and not (client_summary or "").strip():
+        problems["client_summary"] = "write the summary before sharing it"
+    if problems:
+        raise RecordsError("The note is not valid.", problems=problems)
+
+    note = SessionNote.objects.select_for_update().filter(booking=booking).first()
+    created = note is None
+    if created:
+        note = SessionNote(booking=booking, practice_id=booking.practice_id, client=booking.client)
+    note.author = author
+    for name, value in texts.items():
+        setattr(note, name, (value or "").strip())
+    note.pressure_used = pressure_used
+    note.finding_regions = regions
+    if share_summary:
+        note.summary_shared_at = note.summary_shared_at or now
+    else:
+        note.summary_shared_at = None
+    note.save()
+    if created:
+        SessionNote.objects.filter(pk=note.pk).update(created_at=now, updated_at=now)
+    else:
+        SessionNote.objects.filter(pk=note.pk).update(updated_at=now)
+    note.techniques.set(known.values())
+    audit.record(
+        actor=author,
+        subject=booking.client,
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        kind="note",
+        uid=note.uid,
+        via=via,
+        practice=booking.practice,
+        now=now,
+    )
+    return note
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def export_everything(*, user, now: dt.datetime, via: str = "web") -> dict:
+    """Everything Unknot holds about ``user``, as JSON-ready data; the export is audited."""
+    sections = {p.name: p.export(user) for p in registry.registered()}
+    audit.record(
+        actor=user, subject=user, action=AuditAction.EXPORT, kind="export", via=via, now=now
+    )
+    return {
+        "generated_at": now.isoformat(),
+        "format": "unknot-personal-data/1",
+        "sections": {p.name: p.title for p in registry.registered()},
+        **sections,
+    }
+
+
+# --- closing an account ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Keep:
+    practice: Practice
+    keep_until: dt.datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClosurePlan:
+    """What closing the account will do: erased now, or kept by a practice until a date."""
+
+    keeps: tuple[Keep, ...] = ()
+    erased_now: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def summary(self) -> str:
+        lines = [
+            "Your account is closed: your name, email address and sign-in details are erased "
+            "and you can no longer sign in."
+        ]
+        if not self.keeps:
+            lines.append("Your health records were erased at once.")
+        for keep in self.keeps:
+            lines.append(keep.reason)
+        if self.erased_now:
+            lines.append(
+                "Erased at once: health records held by " + ", ".join(self.erased_now) + "."
+            )
+        return "\n".join(lines)
+
+
+def _practices_holding(user) -> set[int]:
+    ids: set[int] = set()
+    for p in registry.registered():
+        if p.practices is not None:
+            ids |= set(p.practices(user))
+    return ids
+
+
+def _reason(practice: Practice, keep_until: dt.datetime) -> str:
+    days = practice.health_record_retention_days
+    return (
+        f"{practice.name} keeps your health records (session notes, check-ins and the health "
+        f"details of your bookings) for {days} days after an account is closed, as its legal "
+        f"and insurance duties require. They will be erased on {keep_until:%d %B %Y}."
+    )
+
+
+def account_close_plan(*, user, now: dt.datetime) -> ClosurePlan:
+    """What :func:`account_close` would do now, to show before the client confirms."""
+    keeps, erased = [], []
+    for practice in Practice.objects.filter(pk__in=_practices_holding(user)).order_by("name"):
+        days = practice.health_record_retention_days
+        if days > 0:
+            until = now + dt.timedelta(days=days)
+            keeps.append(Keep(practice, until, _reason(practice, until)))
+        else:
+            erased.append(practice.name)
+    return ClosurePlan(tuple(keeps), tuple(erased))
+
+
+def _erase(user, *, practice_id: int | None, now: dt.datetime) -> int:
+    total = 0
+    for p in registry.registered():
+        if p.erase is not None:
+            total += p.erase(user, practice_id=practice_id, now=now)
+    return total
+
+
+@transaction.atomic
+def account_close(*, user, now: dt.datetime, via: str = "web") -> AccountClosure:
+    """Close ``user``'s client account.
+
+    Identity and sign-in details are erased at once. Health records are erased at once for
+    every practice whose retention is 0 days; the others keep them until
+    ``now + health_record_retention_days`` (a :class:`RetentionHold` each, with the reason),
+    when :func:`health_records_purge` erases them. Records that belong to no practice (the
+    self-assessments) go with the last hold, or at once when nothing is kept.
+
+    Raises:
+        RecordsError: ``user`` is not an active client account.
+    """
+    if not (user.is_active and user.role == Role.CLIENT) or user.is_superuser:
+        raise RecordsError("Only client accounts can be closed here.", code="clients_only")
+    if AccountClosure.objects.filter(user=user).exists():
+        raise RecordsError("This account is already closed.", code="already_closed")
+    plan = account_close_plan(user=user, now=now)
+    audit.record(
+        actor=user, subject=user, action=AuditAction.ERASE, kind="account", via=via, now=now
+    )
+    closure = AccountClosure.objects.create(user=user, closed_at=now, summary=plan.summary)
+    for keep in plan.keeps:
+        RetentionHold.objects.create(
+            closure=closure, practice=keep.practice, keep_until=keep.keep_until, reason=keep.reason
+        )
+    held = {k.practice.pk for k in plan.keeps}
+    for practice_id in _practices_holding(user) - held:
+        _erase(user, practice_id=practice_id, now=now)
+    if not held:
+        _erase(user, practice_id=None, now=now)
+        closure.health_records_erased_at = now
+        closure.save(update_fields=["health_records_erased_at"])
+
+    for p in registry.registered():
+        if p.on_close is not None:
+            p.on_close(user, now=now)
+    ApiToken.objects.filter(user=user).delete()
+    user.email = closed_email(user)
+    user.full_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.set_unusable_password()
+    user.save()
+    return closure
+
+
+def closed_email(user) -> str:
+    """The address a closed account keeps: unique, undeliverable, and not the person's."""
+    return f"closed-{user.uid}@closed.invalid"
+
+
+def health_records_purge(*, now: dt.datetime) -> int:
+    """Erase health records whose retention has run out. Returns how many holds ended."""
+    ended = 0
+    due = RetentionHold.objects.select_related("closure", "closure__user").filter(
+        purged_at__isnull=True, keep_until__lte=now
+    )
+    for hold in due:
+        with transaction.atomic():
+            user = hold.closure.user
+            _erase(user, practice_id=hold.practice_id, now=now)
+            hold.purged_at = now
+            hold.save(update_fields=["purged_at"])
+            if not hold.closure.holds.filter(purged_at__isnull=True).exists():
+                _erase(user, practice_id=None, now=now)
+                AccountClosure.objects.filter(pk=hold.closure_id).update(
+                    health_records_erased_at=now
+                )
+            ended += 1
+    return ended
+
+
+def scrub_booking_health_details(queryset) -> int:
+    """Blank the health details a booking carries (safety flags, the client's notes)."""
+    return queryset.update(safety={}, client_note="", clearance_note="", cancellation_reason="")
+
+
+def note_texts(note: SessionNote) -> Mapping[str, str]:
+    return {name: getattr(note, name) for name in NOTE_TEXT_FIELDS}

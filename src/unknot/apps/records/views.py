@@ -1,0 +1,233 @@
+"""Records pages: My data (consents, who opened my records, export, closing the account) and
+the therapist's session notes."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from unknot.apps.records import registry, selectors, services
+from unknot.apps.records.access import access_note, can_write_note
+from unknot.apps.records.consents import WORDINGS
+from unknot.apps.records.forms import CloseAccountForm, NoteForm
+from unknot.domain.guide import load_catalogue
+
+try:
+    from unknot.apps.guide.backmap import map_regions
+except ImportError:  # pragma: no cover
+    map_regions = None
+
+
+def _client_only(request: HttpRequest):
+    if request.user.role != "client" or request.user.is_superuser:
+        raise Http404("This page is for clients.")
+    return request.user
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    user = _client_only(request)
+    return render(
+        request,
+        "records/my_data.html",
+        {
+            "consents": selectors.consent_rows(user),
+            "openings": selectors.record_openings(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def consent(request: HttpRequest) -> HttpResponse:
+    """Give or withdraw one consent; takes effect at once. htmx swaps the consent list."""
+    user = _client_only(request)
+    kind = request.POST.get("kind", "")
+    granted = request.POST.get("granted", "")
+    status = 200
+    if kind not in WORDINGS or granted not in ("yes", "no"):
+        status = 400
+        messages.error(request, "Choose a consent and whether you give it.")
+    else:
+        services.consent_set(
+            user=user, kind=kind, granted=granted == "yes", now=timezone.now(), via="web"
+        )
+        word = "given" if granted == "yes" else "withdrawn"
+        text = f"{WORDINGS[kind].title}: consent {word}."
+        if granted == "no":
+            text += " " + WORDINGS[kind].withdraw_effect
+        messages.success(request, text)
+    if request.htmx:
+        return render(
+            request,
+            "records/partials/consents.html",
+            {"consents": selectors.consent_rows(user)},
+            status=status,
+        )
+    return redirect("records:my_data")
+
+
+def _readable(value) -> dict:
+    """Exported JSON as nodes the readable page renders: text, labelled pairs or a list."""
+    if isinstance(value, dict):
+        return {
+            "type": "pairs",
+            "items": [
+                (str(k).replace("_", " ").capitalize(), _readable(v)) for k, v in value.items()
+            ],
+        }
+    if isinstance(value, list):
+        if not value:
+            return {"type": "text", "text": "none"}
+        return {"type": "list", "items": [_readable(v) for v in value]}
+    if value is None or value == "":
+        return {"type": "text", "text": "—"}
+    if isinstance(value, bool):
+        return {"type": "text", "text": "yes" if value else "no"}
+    return {"type": "text", "text": str(value)}
+
+
+@login_required
+def export_page(request: HttpRequest) -> HttpResponse:
+    user = _client_only(request)
+    data = services.export_everything(user=user, now=timezone.now(), via="web")
+    sections = [
+        {"name": p.name, "title": p.title, "node": _readable(data.get(p.name))}
+        for p in registry.registered()
+    ]
+    return render(
+        request,
+        "records/export.html",
+        {"sections": sections, "generated_at": data["generated_at"]},
+    )
+
+
+@login_required
+def export_json(request: HttpRequest) -> HttpResponse:
+    user = _client_only(request)
+    data = services.export_everything(user=user, now=timezone.now(), via="web")
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="unknot-my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def close_account(request: HttpRequest) -> HttpResponse:
+    user = _client_only(request)
+    now = timezone.now()
+    plan = services.account_close_plan(user=user, now=now)
+    form = CloseAccountForm(request.POST or None, user=user)
+    if request.method == "POST":
+        if form.is_valid():
+            closure = services.account_close(user=user, now=now, via="web")
+            logout(request)
+            return render(request, "records/closed.html", {"summary": closure.summary})
+        return render(request, "records/close.html", {"form": form, "plan": plan}, status=400)
+    return render(request, "records/close.html", {"form": form, "plan": plan})
+
+
+# --- session notes (the practice side) ----------------------------------------------------
+
+
+@login_required
+def notes(request: HttpRequest) -> HttpResponse:
+    if request.user.role != "therapist":
+        raise Http404("Session notes are written by therapists.")
+    return render(
+        request,
+        "records/notes.html",
+        {"sessions": selectors.sessions_for_notes(request.user, now=timezone.now())},
+    )
+
+
+def _back_map(selected) -> list:
+    if map_regions is None:
+        return []
+    return map_regions(load_catalogue().regions.values(), selected)
+
+
+@login_required
+def note(request: HttpRequest, booking_uid: str) -> HttpResponse:
+    """Read a session's note (practice side); its own therapist also writes it here."""
+    booking, existing = access_note(request.user, booking_uid)
+    writer = can_write_note(request.user, booking)
+    if request.method == "POST" and not writer:
+        raise Http404("No such session.")
+    initial = {}
+    if existing is not None:
+        initial = {
+            "subjective": existing.subjective,
+            "objective": existing.objective,
+            "assessment": existing.assessment,
+            "plan": existing.plan,
+            "techniques": [t.slug for t in existing.techniques.all()],
+            "pressure_used": existing.pressure_used,
+            "regions": existing.finding_regions,
+            "findings": existing.findings,
+            "client_summary": existing.client_summary,
+            "share_summary": existing.summary_is_shared,
+        }
+    elif writer:
+        initial = {"techniques": [booking.technique.slug]}
+    form = NoteForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            cd = form.cleaned_data
+            try:
+                services.note_save(
+                    booking=booking,
+                    author=request.user,
+                    now=timezone.now(),
+                    subjective=cd["subjective"],
+                    objective=cd["objective"],
+                    assessment=cd["assessment"],
+                    plan=cd["plan"],
+                    techniques=cd["techniques"],
+                    pressure_used=cd["pressure_used"],
+                    finding_regions=cd["regions"],
+                    findings=cd["findings"],
+                    client_summary=cd["client_summary"],
+                    share_summary=cd["share_summary"],
+                )
+            except services.RecordsError as error:
+                for key, message in error.problems.items():
+                    name = "regions" if key == "finding_regions" else key
+                    form.add_error(name if name in form.fields else None, message)
+                if not error.problems:
+                    form.add_error(None, error.message)
+                status = 400 if error.code == "invalid" else 409
+            except PermissionDenied as error:
+                raise Http404("No such session.") from error
+            else:
+                messages.success(request, "The note is saved.")
+                return redirect("records:note", booking_uid=booking.uid)
+        else:
+            status = 400
+    selected = (
+        request.POST.getlist("regions") if request.method == "POST" else initial.get("regions", [])
+    )
+    return render(
+        request,
+        "records/note.html",
+        {
+            "booking": booking,
+            "note": existing,
+            "form": form,
+            "writer": writer,
+            "map_regions": _back_map(selected),
+            "tz": booking.practice.time_zone,
+        },
+        status=status,
+    )
