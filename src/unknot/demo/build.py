@@ -11,10 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from unknot.apps.accounts.models import Role, User
+from unknot.apps.booking.models import Booking
 from unknot.apps.practices.models import Practice, Room, Service, Technique
 from unknot.apps.therapists.models import Certification, Language, Therapist
 from unknot.demo import data, schedules
 from unknot.demo.photos import initials_portrait
+from unknot.demo.progress import build_progress_demo
 
 Progress = Callable[[str], None]
 
@@ -147,6 +149,8 @@ def build_demo(progress: Progress = print) -> dict[str, int]:
     progress(f"[8/{steps}] Self-assessments and bookings (through the booking services)")
     schedules.build_assessments(now)
     booking_counts = schedules.build_bookings(now, progress)
+    progress("       A demo client's program with check-ins, notes and review suggestions")
+    build_progress_demo(now, progress)
 
     return {
         "practices": Practice.objects.count(),
@@ -156,4 +160,5 @@ def build_demo(progress: Progress = print) -> dict[str, int]:
         "clients": User.objects.filter(role=Role.CLIENT).count(),
         **schedule_counts,
         **booking_counts,
+        "bookings": Booking.objects.count(),
     }
