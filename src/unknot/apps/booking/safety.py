@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from unknot.apps.booking.errors import SafetyRefusal
 from unknot.apps.guide.models import SavedAssessment
+from unknot.apps.progress.guards import check_booking_holds
 from unknot.domain.guide import Action, Assessment, Status, assess, parse_intake
 
 MAX_AGE = dt.timedelta(days=90)
@@ -62,6 +63,8 @@ def screen_for_booking(*, client, technique_slug: str, now: dt.datetime) -> Scre
             (a red flag: see a doctor first), ``safety_postpone`` (e.g. fever: wait until well)
             or ``technique_excluded`` (a contraindication or the client's own preference).
     """
+    # Consent withdrawn, or a change in health reported at a check-in since the last assessment.
+    check_booking_holds(client)
     saved = latest_assessment_for(client)
     if saved is None:
         raise SafetyRefusal(

@@ -23,11 +23,16 @@ from unknot.apps.records.models import ConsentKind
 
 
 def refuse_booking_when_held(sender, instance, raw=False, **kwargs) -> None:
+    """Defence in depth: the booking services already call ``check_booking_holds`` first."""
     if raw or not instance._state.adding or instance.client_id is None:
         return
+    check_booking_holds(instance.client)
+
+
+def check_booking_holds(client) -> None:
+    """Raise ``SafetyRefusal`` while consent to treatment is withdrawn or a re-screen is due."""
     from unknot.apps.progress.selectors import rescreen_hold
 
-    client = instance.client
     withdrawn = withdrawn_at(client, ConsentKind.TREATMENT)
     if withdrawn is not None:
         raise SafetyRefusal(
