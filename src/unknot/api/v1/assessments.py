@@ -231,4 +231,4 @@ def list_assessments(request: HttpRequest):
 @router.get("/assessments/{uid}", response=AssessmentOut, auth=signed_in)
 def get_assessment(request: HttpRequest, uid: str):
     """One of the caller's own saved assessments, as they were shown it; 404 for any other."""
-    return saved_payload(access_own_assessment(request.auth, uid))
+    return saved_payload(access_own_assessment(request.auth, uid, via="api"))

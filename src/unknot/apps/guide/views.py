@@ -182,8 +182,8 @@ def assessment_save_view(request: HttpRequest) -> HttpResponse:
         return redirect("assessment:mine")
     try:
         saved = assessment_save(client=request.user, intake=pending["intake"], now=timezone.now())
-    except PermissionDenied:
-        messages.error(request, "Only client accounts can save a self-assessment.")
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal) or "Only client accounts can save a self-assessment.")
         return redirect("assessment:result")
     except IntakeError:
         drafts.clear_all(request.session)
