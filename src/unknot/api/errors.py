@@ -49,6 +49,14 @@ def install(api: NinjaAPI) -> None:
             status=_booking_status(exc),
         )
 
+    from unknot.apps.accounts.two_factor import TwoFactorRequired
+
+    @api.exception_handler(TwoFactorRequired)
+    def two_factor_required(request: HttpRequest, exc: TwoFactorRequired):
+        return api.create_response(
+            request, {"code": "two_factor_required", "message": str(exc)}, status=403
+        )
+
     @api.exception_handler(ApiError)
     def api_error(request: HttpRequest, exc: ApiError):
         return api.create_response(
@@ -64,6 +72,15 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(
             request,
             {"code": "invalid", "message": "The request is not valid.", "errors": problems},
+            status=422,
+        )
+
+    @api.exception_handler(OverflowError)
+    def out_of_range(request: HttpRequest, exc: OverflowError):
+        # A number too large for the database (e.g. ?offset=10**30): the input is at fault.
+        return api.create_response(
+            request,
+            {"code": "out_of_range", "message": "A number in the request is too large."},
             status=422,
         )
 

@@ -3,7 +3,19 @@
 from ninja import NinjaAPI
 
 from unknot.api import errors
-from unknot.api.v1 import auth, availability, bookings, therapists
+from unknot.api.v1 import (
+    assessments,
+    auth,
+    availability,
+    bookings,
+    calendar,
+    catalogue,
+    programs,
+    questions,
+    soonest,
+    therapists,
+    waitlist,
+)
 
 api = NinjaAPI(
     title="Unknot API",
@@ -14,5 +26,18 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", auth.router)
 api.add_router("", therapists.router)
+api.add_router("", soonest.router)
 api.add_router("", availability.router)
 api.add_router("", bookings.router)
+api.add_router("", assessments.router)
+api.add_router("", catalogue.router)
+api.add_router("", calendar.router)
+api.add_router("", questions.router)
+api.add_router("", programs.router)
+api.add_router("", waitlist.router)
+
+# Check-ins, progress, session notes and the client's own data (issue 6).
+from unknot.api.v1 import checkins, me, notes, progress  # noqa: E402
+
+for _module in (checkins, progress, notes, me):
+    api.add_router("", _module.router)

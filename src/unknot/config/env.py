@@ -53,3 +53,5 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Unknot <no-reply@unk
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+BENCH_FLOOR = env.bool("UNKNOT_BENCH_FLOOR", default=False)
+"""Serve /bench/floor, the no-op view the benchmark suite (bench/) measures as its ceiling."""

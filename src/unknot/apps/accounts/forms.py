@@ -36,3 +36,26 @@ class EmailAuthenticationForm(StyledFormMixin, AuthenticationForm):
     username = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autofocus": True})
     )
+
+
+class SecondFactorForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+class ConfirmAppForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label="Code from your app",
+        max_length=12,
+        help_text="Scan the QR code (or type the key) in your authenticator app, then enter "
+        "the 6-digit code it shows.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

@@ -24,11 +24,23 @@ def _hash_token(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def api_token_issue(*, user: User) -> str:
-    """Create a bearer token for ``user`` and return its value (never stored in clear)."""
+def api_token_issue(*, user: User, second_factor_verified: bool = False) -> str:
+    """Create a bearer token for ``user`` and return its value (never stored in clear).
+
+    Raises:
+        TwoFactorRequired: ``user`` signs in with a second factor (their own choice or their
+            practice's rule) and the caller has not verified one: a password alone must not
+            buy a token that skips it.
+    """
     import secrets
 
     from unknot.apps.accounts.models import ApiToken
+    from unknot.apps.accounts.two_factor import TwoFactorRequired, needs_second_factor
+
+    if not second_factor_verified and needs_second_factor(user):
+        raise TwoFactorRequired(
+            "This account signs in with a second factor: create API tokens from a verified session."
+        )
 
     value = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, key_hash=_hash_token(value), prefix=value[:12])

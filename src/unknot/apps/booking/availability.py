@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from unknot.apps.booking import mappers
-from unknot.apps.booking.models import MAX_BUSY_SPAN
 from unknot.apps.booking.selectors import room_bookings, therapist_calendars
 from unknot.apps.practices.models import Room, Service, Technique
 from unknot.apps.therapists.models import Therapist
@@ -36,24 +35,24 @@ class OfferedSlot:
 
 def bookable_therapists(*, technique: Technique, therapist_uid: str | None = None) -> list:
     """Active therapists practising ``technique`` with a verified licence (expiry checked later)."""
-    qs = (
-        Therapist.objects.filter(
-            is_active=True, techniques=technique, licence_verified_at__isnull=False
-        )
-        .select_related("practice")
-        .order_by("display_name")
-    )
+    qs = Therapist.objects.filter(
+        is_active=True, techniques=technique, licence_verified_at__isnull=False
+    ).order_by("display_name")
     if therapist_uid:
-        qs = qs.filter(uid=therapist_uid)
-    return list(qs)
+        return list(qs.filter(uid=therapist_uid).select_related("practice"))
+    # One Practice instance shared by all its therapists, not one joined copy per row.
+    return list(qs.prefetch_related("practice"))
 
 
-def suitable_rooms(*, practice_ids: set[int], technique: Technique) -> dict[int, list[Room]]:
-    rooms: dict[int, list[Room]] = defaultdict(list)
-    for room in Room.objects.filter(
-        practice_id__in=practice_ids, is_active=True, techniques=technique
-    ).order_by("name"):
-        rooms[room.practice_id].append(room)
+def suitable_rooms(*, practice_ids: set[int], technique: Technique) -> dict[int, list[int]]:
+    """Ids of the active rooms that suit ``technique``, by practice, in name order."""
+    rooms: dict[int, list[int]] = defaultdict(list)
+    for room_id, practice_id in (
+        Room.objects.filter(practice_id__in=practice_ids, is_active=True, techniques=technique)
+        .order_by("name")
+        .values_list("pk", "practice_id")
+    ):
+        rooms[practice_id].append(room_id)
     return rooms
 
 
@@ -72,22 +71,121 @@ def services_for(
 
 
 class _RoomChecker:
-    """Answers "is some suitable room free for this range?" by bisecting merged busy lists."""
+    """Answers "is some suitable room free for this range?" by bisecting merged busy lists.
 
-    def __init__(self, rooms_by_practice: dict[int, list[Room]], window: s.TimeRange) -> None:
-        all_rooms = [room for rooms in rooms_by_practice.values() for room in rooms]
-        busy = room_bookings(room_ids=[r.pk for r in all_rooms], window=window)
+    Rooms are read lazily, in name order and in batches that double (4, 8, 16, ...): a slot
+    takes the first free room, so most slots are settled by the first few rooms and the cost
+    follows the slots asked about, not the number of rooms in the practice.
+    """
+
+    FIRST_BATCH = 4
+
+    def __init__(self, rooms_by_practice: dict[int, list[int]], window: s.TimeRange) -> None:
         self.rooms_by_practice = rooms_by_practice
-        self.busy = {
-            room.pk: s.merge(b.range for b in mappers.busy(busy.get(room.pk, [])))
-            for room in all_rooms
-        }
+        self.window = window
+        self.busy: dict[int, list[s.TimeRange]] = {}
+        self.batch: dict[int, int] = defaultdict(lambda: self.FIRST_BATCH)
 
-    def free_room(self, practice_id: int, needed: s.TimeRange) -> Room | None:
-        for room in self.rooms_by_practice.get(practice_id, []):
-            if not s.overlaps_any(self.busy[room.pk], needed):
-                return room
+    def _load_from(self, practice_id: int, index: int) -> None:
+        size = self.batch[practice_id]
+        self.batch[practice_id] = size * 2
+        ids = self.rooms_by_practice[practice_id][index : index + size]
+        busy = room_bookings(room_ids=ids, window=self.window)
+        for room_id in ids:
+            self.busy[room_id] = s.merge(b.range for b in mappers.busy(busy.get(room_id, [])))
+
+    def free_room(self, practice_id: int, needed: s.TimeRange) -> int | None:
+        """The id of the first room (by name) free for ``needed``, or None."""
+        for index, room_id in enumerate(self.rooms_by_practice.get(practice_id, [])):
+            if room_id not in self.busy:
+                self._load_from(practice_id, index)
+            if not s.overlaps_any(self.busy[room_id], needed):
+                return room_id
         return None
+
+
+@dataclass
+class _Request:
+    """What one availability question needs before any calendar is read."""
+
+    therapists: list
+    services: dict[int, Service]
+    rooms: dict[int, list[int]]
+
+
+def _prepare(
+    *, technique: Technique, duration_minutes: int, therapist_uid: str | None
+) -> _Request | None:
+    therapists = bookable_therapists(technique=technique, therapist_uid=therapist_uid)
+    practice_ids = {t.practice_id for t in therapists}
+    services = services_for(
+        practice_ids=practice_ids, technique=technique, duration_minutes=duration_minutes
+    )
+    therapists = [t for t in therapists if t.practice_id in services]
+    if not therapists:
+        return None
+    rooms = suitable_rooms(practice_ids={t.practice_id for t in therapists}, technique=technique)
+    return _Request(therapists, services, rooms)
+
+
+def _offer(
+    request: _Request,
+    therapists: list,
+    window: s.TimeRange,
+    now: dt.datetime,
+    first_only: bool,
+) -> Iterator[tuple[Therapist, list[OfferedSlot]]]:
+    # Calendars are read for the starts asked about plus the longest service and its buffers.
+    specs = [mappers.spec_for(service) for service in request.services.values()]
+    data_window = s.TimeRange(
+        window.start - max(spec.buffer_before for spec in specs),
+        window.end + max(spec.duration + spec.buffer_after for spec in specs),
+    )
+    calendars = therapist_calendars(
+        therapist_ids=[t.pk for t in therapists],
+        window=data_window,
+        tz_by_therapist={t.pk: mappers.tz_for(t.practice) for t in therapists},
+    )
+    rooms = _RoomChecker(request.rooms, data_window)
+    # Therapists of one practice usually share their weekly hours: convert them to UTC once.
+    hours_cache: dict[tuple, list[s.TimeRange]] = {}
+    per_practice: dict[int, tuple] = {}
+    for therapist in therapists:
+        if therapist.practice_id not in per_practice:
+            service = request.services[therapist.practice_id]
+            per_practice[therapist.practice_id] = (
+                service,
+                mappers.spec_for(service),
+                mappers.tz_for(therapist.practice),
+                mappers.rules_for(therapist.practice),
+            )
+        service, spec, tz, rules = per_practice[therapist.practice_id]
+        calendar = calendars[therapist.pk]
+        key = (tuple(sorted(calendar.weekly)), tuple(calendar.overrides), tz.key)
+        if key not in hours_cache:
+            hours_cache[key] = s.working_ranges(
+                mappers.weekly_hours(calendar.weekly),
+                mappers.date_overrides(calendar.overrides),
+                (),
+                tz,
+                data_window,
+            )
+        working = hours_cache[key]
+        if calendar.time_off:
+            working = s.subtract(
+                working, s.merge(entry.range for entry in mappers.time_off(calendar.time_off))
+            )
+        free = s.free_ranges(working, mappers.busy(calendar.bookings))
+        offered = []
+        for slot in s.iter_slots(free, spec, rules, tz, now, window):
+            if slot.start.astimezone(tz).date() > therapist.licence_expires_on:
+                break  # slots come in time order: every later one is past the expiry too
+            if rooms.free_room(therapist.practice_id, spec.occupied(slot.start)) is None:
+                continue
+            offered.append(OfferedSlot(slot.start, slot.end, therapist, service))
+            if first_only:
+                break
+        yield therapist, offered
 
 
 def iter_offered_slots(
@@ -104,46 +202,12 @@ def iter_offered_slots(
     A slot is offered only when the therapist's licence is valid on the slot's local date and a
     room that suits the technique is free for the whole service plus buffers.
     """
-    therapists = bookable_therapists(technique=technique, therapist_uid=therapist_uid)
-    practice_ids = {t.practice_id for t in therapists}
-    services = services_for(
-        practice_ids=practice_ids, technique=technique, duration_minutes=duration_minutes
+    request = _prepare(
+        technique=technique, duration_minutes=duration_minutes, therapist_uid=therapist_uid
     )
-    therapists = [t for t in therapists if t.practice_id in services]
-    if not therapists:
+    if request is None:
         return
-    data_window = s.TimeRange(window.start - MAX_BUSY_SPAN, window.end + MAX_BUSY_SPAN)
-    calendars = therapist_calendars(
-        therapist_ids=[t.pk for t in therapists],
-        window=data_window,
-        tz_by_therapist={t.pk: mappers.tz_for(t.practice) for t in therapists},
-    )
-    rooms = _RoomChecker(
-        suitable_rooms(practice_ids=practice_ids, technique=technique), data_window
-    )
-    for therapist in therapists:
-        practice = therapist.practice
-        service = services[therapist.practice_id]
-        spec = mappers.spec_for(service)
-        tz = mappers.tz_for(practice)
-        calendar = calendars[therapist.pk]
-        working = s.working_ranges(
-            mappers.weekly_hours(calendar.weekly),
-            mappers.date_overrides(calendar.overrides),
-            mappers.time_off(calendar.time_off),
-            tz,
-            data_window,
-        )
-        free = s.free_ranges(working, mappers.busy(calendar.bookings))
-        offered = []
-        for slot in s.iter_slots(free, spec, mappers.rules_for(practice), tz, now, window):
-            if slot.start.astimezone(tz).date() > therapist.licence_expires_on:
-                break  # slots come in time order: every later one is past the expiry too
-            if rooms.free_room(therapist.practice_id, spec.occupied(slot.start)) is None:
-                continue
-            offered.append(OfferedSlot(slot.start, slot.end, therapist, service))
-            if first_only:
-                break
+    for _therapist, offered in _offer(request, request.therapists, window, now, first_only):
         yield offered
 
 
@@ -171,19 +235,31 @@ def find_slots(
     return slots
 
 
+SOONEST_FIRST_SPAN = dt.timedelta(days=1)
+
+
 def soonest_per_therapist(
     *, technique: Technique, duration_minutes: int, window: s.TimeRange, now: dt.datetime
 ) -> list[OfferedSlot]:
-    """Each matching therapist's first free slot, soonest first: the "any therapist" ranking."""
-    firsts = [
-        slots[0]
-        for slots in iter_offered_slots(
-            technique=technique,
-            duration_minutes=duration_minutes,
-            window=window,
-            now=now,
-            first_only=True,
-        )
-        if slots
-    ]
+    """Each matching therapist's first free slot, soonest first: the "any therapist" ranking.
+
+    The window is searched in pieces that double (1, 2, 4, ... days) and each piece only for
+    the therapists still without a slot, so a half-booked practice is answered from the first
+    day or two of its calendar instead of the whole window.
+    """
+    request = _prepare(technique=technique, duration_minutes=duration_minutes, therapist_uid=None)
+    if request is None:
+        return []
+    firsts: list[OfferedSlot] = []
+    waiting = list(request.therapists)
+    start, span = window.start, SOONEST_FIRST_SPAN
+    while waiting and start < window.end:
+        piece = s.TimeRange(start, min(start + span, window.end))
+        found = set()
+        for therapist, offered in _offer(request, waiting, piece, now, first_only=True):
+            if offered:
+                firsts.append(offered[0])
+                found.add(therapist.pk)
+        waiting = [t for t in waiting if t.pk not in found]
+        start, span = piece.end, span * 2
     return sorted(firsts, key=lambda x: (x.start, x.therapist.display_name))

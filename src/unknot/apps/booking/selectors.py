@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 
@@ -18,6 +19,23 @@ from unknot.apps.booking.models import (
     WorkingHours,
 )
 from unknot.domain.scheduling import TimeRange
+
+
+class BusyRow(NamedTuple):
+    """A live booking's busy range, read without building a model instance."""
+
+    pk: int
+    owner_id: int
+    busy_from: dt.datetime
+    busy_until: dt.datetime
+
+
+class HoursRow(NamedTuple):
+    """One weekly working range, read without building a model instance."""
+
+    weekday: int
+    start_time: dt.time
+    end_time: dt.time
 
 
 @dataclass
@@ -49,36 +67,45 @@ def therapist_calendars(
 ) -> dict[int, Calendar]:
     """Hours, overrides, time off and busy bookings for several therapists in four queries."""
     calendars: dict[int, Calendar] = {tid: Calendar() for tid in therapist_ids}
-    for row in WorkingHours.objects.filter(therapist_id__in=therapist_ids):
-        calendars[row.therapist_id].weekly.append(row)
+    for row in (
+        WorkingHours.objects.filter(therapist_id__in=therapist_ids)
+        .order_by()
+        .values_list("therapist_id", "weekday", "start_time", "end_time")
+    ):
+        calendars[row[0]].weekly.append(HoursRow(*row[1:]))
     # Local dates can differ from UTC dates by a day either side.
     first_day = window.start.date() - dt.timedelta(days=2)
     last_day = window.end.date() + dt.timedelta(days=2)
+    # order_by(): the models' default ordering by therapist would join the therapist table.
     for row in DateOverride.objects.filter(
         therapist_id__in=therapist_ids, date__gte=first_day, date__lte=last_day
-    ):
+    ).order_by("date", "start_time"):
         calendars[row.therapist_id].overrides.append(row)
     for row in TimeOff.objects.filter(
         therapist_id__in=therapist_ids, starts_at__lt=window.end, ends_at__gt=window.start
-    ):
+    ).order_by():
         calendars[row.therapist_id].time_off.append(row)
-    for row in (
-        live_bookings_in(window)
-        .filter(therapist_id__in=therapist_ids)
-        .only("therapist_id", "busy_from", "busy_until")
+    for row in _busy_rows(
+        live_bookings_in(window).filter(therapist_id__in=therapist_ids), "therapist_id"
     ):
-        calendars[row.therapist_id].bookings.append(row)
+        calendars[row.owner_id].bookings.append(row)
     return calendars
 
 
-def room_bookings(*, room_ids: list[int], window: TimeRange) -> dict[int, list[Booking]]:
-    out: dict[int, list[Booking]] = defaultdict(list)
-    for row in (
-        live_bookings_in(window)
-        .filter(room_id__in=room_ids)
-        .only("room_id", "busy_from", "busy_until")
-    ):
-        out[row.room_id].append(row)
+def _busy_rows(qs: QuerySet[Booking], owner: str) -> list[BusyRow]:
+    # Tuples, not model instances, and no ORDER BY (callers merge the ranges themselves):
+    # building a Booking per row was most of an availability request's time.
+    return [
+        BusyRow(*values)
+        for values in qs.order_by().values_list("pk", owner, "busy_from", "busy_until")
+    ]
+
+
+def room_bookings(*, room_ids: list[int], window: TimeRange) -> dict[int, list[BusyRow]]:
+    """Busy ranges of live bookings in the given rooms that meet ``window``, by room id."""
+    out: dict[int, list[BusyRow]] = defaultdict(list)
+    for row in _busy_rows(live_bookings_in(window).filter(room_id__in=room_ids), "room_id"):
+        out[row.owner_id].append(row)
     return out
 
 
@@ -139,3 +166,76 @@ def bookings_visible_to(
     if status:
         qs = qs.filter(status=status)
     return _with_relations(qs).order_by("starts_at")
+
+
+# --- reads for the booking pages (additive helpers) -----------------------------------------
+
+
+def technique_by_slug(slug: str):
+    """The technique row for ``slug``, or None."""
+    from unknot.apps.practices.models import Technique
+
+    return Technique.objects.filter(slug=slug).first()
+
+
+def bookable_techniques() -> list:
+    """Techniques some active service offers, in the guide's order."""
+    from unknot.apps.practices.models import Technique
+
+    return list(Technique.objects.filter(services__is_active=True).distinct().order_by("position"))
+
+
+def offered_durations(technique) -> list[int]:
+    """The session lengths (minutes) some practice offers for ``technique``, shortest first."""
+    from unknot.apps.practices.models import Service
+
+    return sorted(
+        set(
+            Service.objects.filter(technique=technique, is_active=True).values_list(
+                "duration_minutes", flat=True
+            )
+        )
+    )
+
+
+def services_for_choice(*, technique, duration_minutes: int, practice_id: int | None = None):
+    """Active services of that technique and length (one practice, or all), by practice name."""
+    from unknot.apps.practices.models import Service
+
+    qs = Service.objects.select_related("technique", "practice").filter(
+        technique=technique, duration_minutes=duration_minutes, is_active=True
+    )
+    if practice_id is not None:
+        qs = qs.filter(practice_id=practice_id)
+    return list(qs.order_by("practice__name"))
+
+
+def practice_list() -> list:
+    from unknot.apps.practices.models import Practice
+
+    return list(Practice.objects.order_by("name"))
+
+
+def practice_by_slug(slug: str):
+    from unknot.apps.practices.models import Practice
+
+    return Practice.objects.filter(slug=slug).first()
+
+
+def practice_therapists(*, practice_id: int) -> list:
+    """The practice's active therapists, by name (the calendar's columns)."""
+    from unknot.apps.therapists.models import Therapist
+
+    return list(
+        Therapist.objects.filter(practice_id=practice_id, is_active=True).order_by("display_name")
+    )
+
+
+def practice_rooms(*, practice_id: int) -> list:
+    from unknot.apps.practices.models import Room
+
+    return list(Room.objects.filter(practice_id=practice_id, is_active=True).order_by("name"))
+
+
+def therapist_weekly_hours(*, therapist_ids: list[int]) -> list[WorkingHours]:
+    return list(WorkingHours.objects.filter(therapist_id__in=therapist_ids))

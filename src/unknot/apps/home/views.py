@@ -26,3 +26,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception as error:  # noqa: BLE001 - any database failure means "not healthy"
         return JsonResponse({"status": "unavailable", "database": str(error)[:200]}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_GET
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """A no-op behind the full middleware stack: the benchmark's ceiling (bench/README.md).
+
+    Mounted only when the UNKNOT_BENCH_FLOOR setting is on; it reads nothing and writes nothing.
+    """
+    return JsonResponse({"ok": True})

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "unknot.apps.waitlist",
     "unknot.apps.notifications",
     "unknot.apps.questions",
+    "unknot.apps.records",
+    "unknot.apps.progress",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -108,6 +110,7 @@ USE_I18N = True
 USE_TZ = True
 PRACTICE_TIME_ZONE = e.PRACTICE_TIME_ZONE
 """Default time zone for a new practice; each Practice row carries its own."""
+BENCH_FLOOR = e.BENCH_FLOOR
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -146,3 +149,96 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"unknot": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# --- Security and reliability (issue 7; docs/decisions/0005-security-layer.md) ---------------
+# Apps and middleware are added here, in one place, so the lists above stay readable.
+INSTALLED_APPS += [
+    "ninja",  # serves the API docs' Swagger UI from our own static files, not a CDN
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(2, "unknot.common.middleware.SecurityHeadersMiddleware")
+MIDDLEWARE.insert(3, "unknot.common.middleware.RejectNulCharactersMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "unknot.apps.accounts.middleware.TwoFactorMiddleware",
+)
+MIDDLEWARE += [
+    "unknot.common.middleware.RateLimitMiddleware",
+    "unknot.common.middleware.ApiErrorsAsJsonMiddleware",
+    "unknot.common.middleware.DatabaseUnavailableMiddleware",
+    # Last, so it sees every sign-in attempt's outcome and turns a lock-out into a 429.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "unknot.apps.accounts.throttling.SignInThrottle",  # django-axes, for HTTP sign-ins
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Which address is the client's: REMOTE_ADDR, or the n-th address from the right of
+# X-Forwarded-For when n trusted proxies (load balancers) stand in front of the app.
+TRUSTED_PROXY_COUNT = e.env.int("UNKNOT_TRUSTED_PROXY_COUNT", default=0)
+
+# Sign-in throttling: 5 failures for one email from one address lock that pair for 15 minutes.
+AXES_FAILURE_LIMIT = e.env.int("UNKNOT_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = e.env.int("UNKNOT_LOGIN_COOLOFF_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # what the sign-in forms post and authenticate() gets
+AXES_USERNAME_CALLABLE = "unknot.apps.accounts.throttling.username_of"
+AXES_CLIENT_IP_CALLABLE = "unknot.common.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "unknot.apps.accounts.throttling.lockout_response"
+AXES_VERBOSE = False
+
+# Rate limits per client address on public forms; see unknot.common.ratelimit for the routes.
+UNKNOT_RATE_LIMITS = {
+    "signup": e.env.str("UNKNOT_RATE_SIGNUP", default="10/h"),
+    "password-reset": e.env.str("UNKNOT_RATE_PASSWORD_RESET", default="10/h"),
+    "assessment": e.env.str("UNKNOT_RATE_ASSESSMENT", default="300/h"),
+    "questions": e.env.str("UNKNOT_RATE_QUESTIONS", default="20/h"),
+    "two-factor": e.env.str("UNKNOT_RATE_TWO_FACTOR", default="60/h"),
+}
+RATELIMIT_IP_META_KEY = "unknot.common.ratelimit.client_ip"
+RATELIMIT_USE_CACHE = "default"
+# A cache outage must not shut the public forms: the limit is skipped, never a 429 for all.
+RATELIMIT_FAIL_OPEN = True
+
+# The API's page size has a ceiling: a huge ?limit= is a 422, not a slow or failing query.
+NINJA_PAGINATION_MAX_LIMIT = 200
+
+# Two-factor (TOTP and recovery codes).
+OTP_TOTP_ISSUER = "Unknot"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Content Security Policy: nothing inline, nothing from elsewhere (ADR 0005).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Sessions live in the database (shared by every app server) and end after 12 hours.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = e.env.int("UNKNOT_SESSION_HOURS", default=12) * 3600
+CSRF_COOKIE_HTTPONLY = True  # pages pass the token in the form or the hx-headers attribute
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process (dev, tests) needs no shared cache; production configures memcached (prod.py).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

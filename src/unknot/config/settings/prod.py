@@ -14,3 +14,14 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
+# Rate limits and other short-lived counters need a cache every app server shares: memcached.
+# UNKNOT_CACHE_LOCATION lists its servers (host:port, comma-separated); see docs/operations.md.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+        "LOCATION": e.env.list("UNKNOT_CACHE_LOCATION", default=["127.0.0.1:11211"]),
+        "OPTIONS": {"ignore_exc": True, "connect_timeout": 0.5, "timeout": 0.5},
+    }
+}
+SILENCED_SYSTEM_CHECKS = []

@@ -21,3 +21,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The whole suite runs from one address in one process: limits high enough for every other
+# test; tests/security lowers them with override_settings to prove they bite.
+UNKNOT_RATE_LIMITS = {name: "100000/h" for name in UNKNOT_RATE_LIMITS}  # noqa: F405

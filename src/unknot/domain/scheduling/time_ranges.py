@@ -33,6 +33,17 @@ class TimeRange:
     end: datetime
 
     def __post_init__(self) -> None:
+        start, end = self.start, self.end
+        if (
+            type(start) is datetime
+            and type(end) is datetime
+            and start.tzinfo is UTC
+            and end.tzinfo is UTC
+        ):
+            # The common case (database values, results of the algebra): already UTC.
+            if self.start >= self.end:
+                raise ValueError(f"TimeRange needs start < end, got [{self.start}, {self.end})")
+            return
         require_aware(self.start, "start")
         require_aware(self.end, "end")
         if self.start.tzinfo is not UTC:

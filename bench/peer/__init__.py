@@ -1,0 +1,1 @@
+"""The peer: django-appointment in a project of its own, run from its own virtual environment."""

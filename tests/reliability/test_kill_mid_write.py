@@ -1,0 +1,110 @@
+"""A server process killed with SIGKILL in the middle of creating a booking leaves nothing
+half-written, and the service (gunicorn starts a new worker) carries on without repair.
+
+The app runs in gunicorn, in its own process, on the test database (a SQLite file, or the
+test PostgreSQL in that leg). A test-only hook (tests/reliability/fault_urls.py) pauses the
+worker right after the booking row is inserted and before its event row, inside the
+transaction; the test kills that worker there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import threading
+import time
+import urllib.request
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+
+from tests.reliability import servers
+from tests.security.world import build_world
+from unknot.apps.booking.models import Booking, BookingEvent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def all_rows() -> dict[str, list]:
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        label = model._meta.label_lower
+        if model._meta.proxy or label in ("accounts.apitoken", "sessions.session"):
+            continue  # a token's last-used time is written before the booking starts
+        rows[label] = list(model._base_manager.order_by("pk").values())
+    return rows
+
+
+def post_json(url: str, body: dict, token: str, key: str, timeout: float = 30.0):
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {token}",
+            "Idempotency-Key": key,
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def test_sigkill_between_the_booking_row_and_its_event_leaves_no_trace(tmp_path):
+    world = build_world()
+    start = world.booking.starts_at.astimezone(ZoneInfo("Europe/London")) + dt.timedelta(hours=4)
+    body = {"technique": "swedish", "therapist": world.ben.uid, "start": start.isoformat()}
+    token = world.tokens["client"]
+    before = all_rows()
+    pause = tmp_path / "paused.json"
+
+    with servers.gunicorn(
+        servers.database_url_of_tests(), extra_env={"UNKNOT_FAULT_PAUSE_FILE": str(pause)}
+    ) as (base, _master):
+        outcome = {}
+
+        def book():
+            try:
+                outcome["answer"] = post_json(base + "/api/v1/bookings", body, token, "k-1", 120)
+            except OSError as error:  # the connection dies with the worker
+                outcome["error"] = error
+
+        caller = threading.Thread(target=book, daemon=True)
+        caller.start()
+        deadline = time.monotonic() + 60
+        while not pause.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pause.exists(), "the server never reached the pause inside the booking"
+        note = json.loads(pause.read_text())
+        assert note["in_transaction"] and note["row_written"]
+
+        os.kill(note["pid"], signal.SIGKILL)
+        caller.join(timeout=60)
+        assert "answer" not in outcome or outcome["answer"][0] >= 500
+
+        connection.close()
+        assert all_rows() == before, "the killed request left rows behind"
+        assert not Booking.objects.filter(pk=note["pk"]).exists()
+
+        # gunicorn replaces the worker; the same request, retried, books once with its event.
+        servers.wait_healthy(base)
+        status, booked = post_json(base + "/api/v1/bookings", body, token, "k-1")
+        assert status == 201, booked
+        again_status, again = post_json(base + "/api/v1/bookings", body, token, "k-1")
+        assert again_status == 200 and again["uid"] == booked["uid"]
+
+    created = Booking.objects.get(uid=booked["uid"])
+    assert created.starts_at == start.astimezone(dt.UTC)
+    assert list(BookingEvent.objects.filter(booking=created).values_list("kind", flat=True)) == [
+        "created"
+    ]
+    assert Booking.objects.count() == 2
+    assert created.created_at <= timezone.now()
