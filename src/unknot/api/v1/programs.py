@@ -179,7 +179,9 @@ def _request(request: HttpRequest, payload: ProgramSeriesIn) -> services.Program
     tz = tz_for(therapist.practice) if therapist else timezone.get_default_timezone()
     first_start = parse_instant(payload.first_start, "first_start", tz)
     assessment = (
-        access_own_assessment(request.user, payload.assessment, via="api") if payload.assessment else None
+        access_own_assessment(request.user, payload.assessment, via="api")
+        if payload.assessment
+        else None
     )
     if payload.phases is not None:
         phases = tuple(phase.model_dump() for phase in payload.phases)
