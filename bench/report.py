@@ -117,10 +117,12 @@ def targets(record: dict) -> list[str]:
         for key in ("day", "week", "soonest"):
             before, after = none["results"][key]["p50_ms"], deep["results"][key]["p50_ms"]
             change = after / before - 1
+            # One-sided: the target is that history does not slow an answer down; an answer
+            # measured faster with history is machine noise, not a property of the history.
             lines.append(
-                f"| {LABELS[key]}: p50 with {deep['history']:,} past bookings within 10% of none "
-                f"({engine}) | {before:.1f} → {after:.1f} ms ({change:+.0%}) | "
-                f"{'yes' if abs(change) <= 0.10 else '**no**'} |"
+                f"| {LABELS[key]}: p50 with {deep['history']:,} past bookings at most 10% above "
+                f"none ({engine}) | {before:.1f} → {after:.1f} ms ({change:+.0%}) | "
+                f"{'yes' if change <= 0.10 else '**no**'} |"
             )
     return lines
 
