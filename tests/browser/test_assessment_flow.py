@@ -5,18 +5,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.menu import open_menu
 from unknot.apps.accounts.models import User
 from unknot.apps.guide.models import SavedAssessment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def open_menu(page) -> None:
-    """On a phone-sized screen the navigation sits behind the menu button."""
-    toggler = page.get_by_role("button", name="Show menu")
-    if toggler.is_visible():
-        toggler.click()
-        expect(page.locator("#nav-main")).to_be_visible()
 
 
 def region(page, name: str):

@@ -10,19 +10,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.menu import open_menu
 from tests.factories import PASSWORD, make_assessment, make_therapist
 from unknot.apps.accounts.models import User
 from unknot.apps.booking.models import Booking, BookingStatus, WorkingHours
 from unknot.apps.practices.models import Room, Service, Technique
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def open_menu(page) -> None:
-    toggler = page.get_by_role("button", name="Show menu")
-    if toggler.is_visible():
-        toggler.click()
-        expect(page.locator("#nav-main")).to_be_visible()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.menu import open_menu
 from tests.factories import PASSWORD, add_weekday_hours, make_assessment, make_therapist
 from unknot.apps.accounts.models import User
 from unknot.apps.booking import services as booking_services
@@ -19,13 +20,6 @@ from unknot.apps.programs.models import Program
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def open_menu(page) -> None:
-    toggler = page.get_by_role("button", name="Show menu")
-    if toggler.is_visible():
-        toggler.click()
-        expect(page.locator("#nav-main")).to_be_visible()
 
 
 def next_tuesday() -> dt.date:

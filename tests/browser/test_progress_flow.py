@@ -11,18 +11,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.apps.progress.builders import client_with_plan, scores, session, therapist_at
+from tests.browser.menu import open_menu
 from tests.factories import PASSWORD
 from unknot.apps.progress.models import CheckIn, ReviewSuggestion
 from unknot.apps.progress.services import checkin_submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def open_menu(page) -> None:
-    toggler = page.get_by_role("button", name="Show menu")
-    if toggler.is_visible():
-        toggler.click()
-        expect(page.locator("#nav-main")).to_be_visible()
 
 
 def sign_in(page, email: str) -> None:

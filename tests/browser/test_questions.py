@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from tests.browser.menu import open_menu
 from tests.factories import PASSWORD, make_therapist
 from unknot.apps.questions.models import Question
 
@@ -14,13 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 QUESTION = "I sit at a desk all day and my lower back aches by evening. Which style would suit me?"
 ANSWER = "A gentle Swedish massage with some work on the hips is a good place to start."
-
-
-def open_menu(page) -> None:
-    toggler = page.get_by_role("button", name="Show menu")
-    if toggler.is_visible():
-        toggler.click()
-        expect(page.locator("#nav-main")).to_be_visible()
 
 
 def test_a_question_is_answered_in_the_portal_and_read_by_the_visitor(

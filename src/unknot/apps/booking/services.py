@@ -118,24 +118,28 @@ def _check_free(
 def _free_room(
     *, service: Service, needed: s.TimeRange, prefer: Room | None = None, ignore: Booking | None
 ) -> Room:
-    rooms = list(
-        Room.objects.filter(
-            practice_id=service.practice_id, is_active=True, techniques=service.technique_id
-        ).order_by("name")
+    """A suitable room with no live booking over ``needed``: ``prefer`` first, then by name.
+
+    Two queries whatever the number of rooms: the rooms taken then, and the first free one.
+    """
+    suitable = Room.objects.filter(
+        practice_id=service.practice_id, is_active=True, techniques=service.technique_id
     )
-    if prefer is not None and prefer in rooms:
-        rooms.remove(prefer)
-        rooms.insert(0, prefer)
-    taken = set(
+    taken = (
         live_bookings_in(needed)
-        .filter(room__in=rooms, busy_from__lt=needed.end, busy_until__gt=needed.start)
+        .filter(
+            practice_id=service.practice_id, busy_from__lt=needed.end, busy_until__gt=needed.start
+        )
         .exclude(pk=ignore.pk if ignore else None)
         .values_list("room_id", flat=True)
     )
-    for room in rooms:
-        if room.pk not in taken:
-            return room
-    raise SlotTaken("No room that suits this technique is free at that time.")
+    free = suitable.exclude(pk__in=list(taken))
+    if prefer is not None and free.filter(pk=prefer.pk).exists():
+        return prefer
+    room = free.order_by("name").first()
+    if room is None:
+        raise SlotTaken("No room that suits this technique is free at that time.")
+    return room
 
 
 def _licence_check(therapist: Therapist, start: dt.datetime) -> None:
