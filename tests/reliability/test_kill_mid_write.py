@@ -108,3 +108,62 @@ def test_sigkill_between_the_booking_row_and_its_event_leaves_no_trace(tmp_path)
     ]
     assert Booking.objects.count() == 2
     assert created.created_at <= timezone.now()
+
+
+def test_sigkill_in_the_middle_of_booking_a_program_leaves_no_trace(tmp_path):
+    """Killed after the program's bookings are written, before its sessions: nothing stays."""
+    from unknot.apps.programs.models import Program, ProgramSession
+
+    world = build_world()
+    start = world.booking.starts_at.astimezone(ZoneInfo("Europe/London")) + dt.timedelta(hours=4)
+    body = {
+        "technique": "swedish",
+        "therapist": world.ben.uid,
+        "first_start": start.isoformat(),
+        "every_days": 7,
+        "sessions": 3,
+        "confirm": True,
+    }
+    url_path = "/api/v1/programs"
+    token = world.tokens["client"]
+    before = all_rows()
+    pause = tmp_path / "paused.json"
+
+    with servers.gunicorn(
+        servers.database_url_of_tests(),
+        extra_env={
+            "UNKNOT_FAULT_PAUSE_FILE": str(pause),
+            "UNKNOT_FAULT_PAUSE_MODEL": "programs.programsession",
+        },
+    ) as (base, _master):
+        outcome = {}
+
+        def book():
+            try:
+                outcome["answer"] = post_json(base + url_path, body, token, "p-1", 120)
+            except OSError as error:
+                outcome["error"] = error
+
+        caller = threading.Thread(target=book, daemon=True)
+        caller.start()
+        deadline = time.monotonic() + 60
+        while not pause.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pause.exists(), f"the server never reached the pause: {outcome}"
+        note = json.loads(pause.read_text())
+        assert note["in_transaction"] and note["row_written"]
+
+        os.kill(note["pid"], signal.SIGKILL)
+        caller.join(timeout=60)
+        assert "answer" not in outcome or outcome["answer"][0] >= 500
+
+        connection.close()
+        assert all_rows() == before, "the killed program request left rows behind"
+
+        servers.wait_healthy(base)
+        status, booked = post_json(base + url_path, body, token, "p-1")
+        assert status == 201, booked
+
+    program = Program.objects.get()
+    assert ProgramSession.objects.filter(program=program).count() == 3
+    assert Booking.objects.filter(program_session__program=program).count() == 3
