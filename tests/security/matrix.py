@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -136,7 +137,12 @@ class Personas:
 
 
 def in_savepoint(call: Callable[[], object]):
-    """Run one probe and roll back whatever it wrote, so probes never affect each other."""
+    """Run one probe and roll back whatever it wrote, so probes never affect each other.
+
+    The cache is emptied first: rate limits counted by earlier probes (all from one test IP)
+    must not answer 429 in place of the access rule under test.
+    """
+    cache.clear()
     with transaction.atomic():
         response = call()
         transaction.set_rollback(True)

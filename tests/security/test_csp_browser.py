@@ -41,7 +41,13 @@ def session_cookie(user, live_server_url: str) -> dict:
     }
 
 
-NOT_PAGES = {"api-v1:openapi-json", "records:export_json", "media/<path:path>", "healthz"}
+NOT_PAGES = {
+    "api-v1:openapi-json",
+    "records:export_json",
+    "media/<path:path>",
+    "healthz",
+    "notifications:feed",
+}
 """Routes that answer with data or a download, not a page."""
 
 

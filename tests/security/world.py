@@ -2,7 +2,10 @@
 
 Two practices. In practice A: a client's booking with therapist Ben, his colleague Kai, and a
 staff member; in practice B: therapist Zoe and a staff member. Another client has their own
-assessment. Routes that carry a uid point at these real records.
+assessment. The client also has a program of sessions with Ben, a question to him, a waitlist
+entry with an open offer, a check-in before the booking (and its private link), a review
+suggestion for the practice, and a calendar feed. Routes that carry a uid point at these real
+records.
 """
 
 from __future__ import annotations
@@ -67,6 +70,74 @@ def _next_weekday_at(hour: int, tz: ZoneInfo, days_ahead: int = 3) -> dt.datetim
     return dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
 
 
+def _client_records(*, client: User, ben, service: Service, booking, now: dt.datetime) -> dict:
+    """The client's program, question, waitlist entry and offer, check-in, suggestion and feed,
+    each made by its app's own service (the suggestion directly: review rules decide when one
+    appears, and the matrix needs one whatever they decide)."""
+    from unknot.apps.notifications.services import calendar_feed_issue
+    from unknot.apps.programs.services import ProgramRequest, program_book
+    from unknot.apps.progress.models import ReviewSuggestion
+    from unknot.apps.progress.services import checkin_submit
+    from unknot.apps.progress.tokens import make_token
+    from unknot.apps.questions.selectors import private_token
+    from unknot.apps.questions.services import question_ask
+    from unknot.apps.waitlist.services import waitlist_join, waitlist_offer_slot
+
+    tz = ZoneInfo("Europe/London")
+    swedish = service.technique
+    program, _ = program_book(
+        client=client,
+        request=ProgramRequest(
+            technique=swedish,
+            duration_minutes=60,
+            therapist=ben,
+            first_start=_next_weekday_at(14, tz, days_ahead=4),
+            every_days=7,
+            count=2,
+        ),
+        now=now,
+    )
+    question = question_ask(
+        therapist=ben, asker=client, body="Is a firmer pressure fine for my lower back?", now=now
+    )
+    entry, _ = waitlist_join(client=client, technique=swedish, therapist=ben, now=now)
+    offer = waitlist_offer_slot(
+        therapist=ben, service=service, start=_next_weekday_at(12, tz, days_ahead=5), now=now
+    )
+    assert offer is not None and offer.entry == entry, "the world's waitlist offer was not made"
+    checkin = checkin_submit(
+        client=client,
+        booking=booking,
+        kind="before",
+        now=booking.starts_at - dt.timedelta(hours=2),
+        scores={
+            "pain-nrs": {"pain": 6},
+            "stiffness-nrs": {"stiffness": 5},
+            "stress-nrs": {"stress": 5},
+        },
+        give_health_consent=True,
+    ).checkin
+    suggestion = ReviewSuggestion.objects.create(
+        client=client,
+        practice=booking.practice,
+        checkin=checkin,
+        kind="maintenance",
+        for_client="Your pain has eased: fewer sessions may be enough.",
+        for_therapist="Pain down by the minimal change: consider maintenance.",
+    )
+    return {
+        "program": program,
+        "question": question,
+        "question_token": private_token(question),
+        "waitlist_entry": entry,
+        "offer": offer,
+        "checkin": checkin,
+        "checkin_link": make_token(booking_uid=booking.uid, kind="before", client_uid=client.uid),
+        "suggestion": suggestion,
+        "feed": calendar_feed_issue(user=client, now=now),
+    }
+
+
 def build_world() -> World:
     from unknot.apps.booking.services import booking_create
     from unknot.demo.photos import initials_portrait
@@ -123,5 +194,12 @@ def build_world() -> World:
             "assessment": assessment,
             "other_assessment": other_assessment,
             "service": services["practice-a"],
+            **_client_records(
+                client=client,
+                ben=ben,
+                service=services["practice-a"],
+                booking=booking,
+                now=timezone.now(),
+            ),
         },
     )
