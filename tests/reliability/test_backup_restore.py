@@ -16,6 +16,7 @@ from unknot.apps.accounts import two_factor
 from unknot.apps.accounts.models import User
 from unknot.apps.booking.models import Booking
 from unknot.apps.practices.models import Practice
+from unknot.apps.programs.models import ProgramSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,6 +82,7 @@ def test_round_trip_keeps_every_record_of_every_model(rich_database, tmp_path):
     assert target.stat().st_size > 0
 
     # Damage after the backup: rows deleted, changed and added.
+    ProgramSession.objects.all().delete()  # sessions protect their bookings
     Booking.objects.all().delete()
     User.objects.filter(email="ana@example.test").update(full_name="Changed")
     Practice.objects.create(
