@@ -186,7 +186,9 @@ def test_the_therapist_adjusts_and_the_client_cannot(signed_in, client, setup, p
     client.force_login(setup["ben"].user)
     data = {"every_days": 14, "technique": "swedish", "duration": 60}
     response = client.post(url, {**data, "action": "preview"})
-    assert response.status_code == 200 and 'data-testid="moves"' in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 200 and body.count('data-testid="moves"') == 1
+    assert body.count("<h1") == 1 and "Adjust the program</h1>" in body
     program.refresh_from_db()
     assert program.every_days == 7
     response = client.post(url, {**data, "action": "apply"})
