@@ -34,3 +34,16 @@ class StyledFormMixin:
                     attrs["class"] = attrs.get("class", "") + " is-invalid"
                 attrs["aria-invalid"] = "true"
                 attrs["aria-describedby"] = f"id_{name}_errors"
+
+
+def optional_text(
+    label: str, *, rows: int = 3, max_length: int = 5000, **kwargs
+) -> forms.CharField:
+    """An optional multi-line text field: the free-text parts of notes and check-ins."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=False,
+        max_length=max_length,
+        **kwargs,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from unknot.apps.practices.models import Technique
-from unknot.common.forms import StyledFormMixin
+from unknot.common.forms import StyledFormMixin, optional_text
 from unknot.domain.guide import load_catalogue
 
 PRESSURE = [("", "Not noted"), *[(str(n), f"Level {n}") for n in range(1, 6)]]
@@ -22,30 +22,10 @@ class _NoteChoices:
 
 
 class NoteForm(StyledFormMixin, _NoteChoices, forms.Form):
-    subjective = forms.CharField(
-        label="Subjective: what the client said",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=5000,
-    )
-    objective = forms.CharField(
-        label="Objective: what you found",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=5000,
-    )
-    assessment = forms.CharField(
-        label="Assessment: your interpretation",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=5000,
-    )
-    plan = forms.CharField(
-        label="Plan: what next",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=5000,
-    )
+    subjective = optional_text("Subjective: what the client said")
+    objective = optional_text("Objective: what you found")
+    assessment = optional_text("Assessment: your interpretation")
+    plan = optional_text("Plan: what next")
     techniques = forms.MultipleChoiceField(
         label="Techniques used", widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -59,12 +39,7 @@ class NoteForm(StyledFormMixin, _NoteChoices, forms.Form):
     regions = forms.MultipleChoiceField(
         label="Findings on the back map", widget=forms.CheckboxSelectMultiple, required=False
     )
-    findings = forms.CharField(
-        label="What you found in those areas",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-    )
+    findings = optional_text("What you found in those areas", rows=2)
     client_summary = forms.CharField(
         label="Plain summary for the client",
         help_text="Only this text is ever shown to the client, and only if you share it.",
