@@ -10,8 +10,10 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from unknot.api.errors import ApiError
-from unknot.apps.booking.availability import MAX_WINDOW, find_slots
-from unknot.apps.practices.models import Service, Technique
+from unknot.api.rendering import json_response
+from unknot.apps.booking.availability import MAX_WINDOW, OfferedSlot, find_slots
+from unknot.apps.booking.reference import ScheduleReference, schedule_reference
+from unknot.apps.practices.models import Technique
 from unknot.apps.therapists.models import Therapist
 from unknot.domain.scheduling import TimeRange
 
@@ -56,6 +58,46 @@ def therapist_or_422(uid: str) -> Therapist:
     return therapist
 
 
+def slot_payload(slot: OfferedSlot, technique: str, duration: int) -> dict:
+    """One ``SlotOut``, as a plain dict for ``json_response``."""
+    return {
+        "start": slot.local_start,
+        "end": slot.local_end,
+        "therapist": slot.therapist.uid,
+        "therapist_name": slot.therapist.display_name,
+        "service": f"{technique}-{duration}",
+        "duration_minutes": duration,
+        "price": str(slot.service.price),
+    }
+
+
+def known_technique(ref: ScheduleReference, slug: str) -> Technique:
+    """``technique_or_422`` answered from the in-memory reference data."""
+    technique = ref.technique(slug)
+    if technique is None:
+        raise ApiError(
+            422,
+            "unknown_technique",
+            f"Unknown technique '{slug}'.",
+            field="technique",
+            valid_values=list(ref.techniques),
+        )
+    return technique
+
+
+def offered_duration(ref: ScheduleReference, technique: Technique, duration: int) -> int:
+    valid = ref.durations.get(technique.pk, [])
+    if duration not in valid:
+        raise ApiError(
+            422,
+            "unknown_duration",
+            f"{technique.name} is offered for {', '.join(map(str, valid)) or 'no'} minutes.",
+            field="duration",
+            valid_values=valid,
+        )
+    return duration
+
+
 def parse_instant(value: str, field: str, tz: ZoneInfo) -> dt.datetime:
     """ISO 8601 date or date-time; a date or a time without offset is read in ``tz``."""
     if len(value) > 19 and value[-6] == " ":
@@ -77,16 +119,6 @@ def parse_instant(value: str, field: str, tz: ZoneInfo) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
-def durations_for(technique: Technique) -> list[int]:
-    return sorted(
-        set(
-            Service.objects.filter(technique=technique, is_active=True).values_list(
-                "duration_minutes", flat=True
-            )
-        )
-    )
-
-
 @router.get("/availability", response=AvailabilityOut, auth=None)
 def availability(
     request,
@@ -101,10 +133,15 @@ def availability(
     Each slot's start and end carry the practice's UTC offset; the window may span at most 31
     days.
     """
-    tech = technique_or_422(technique)
-    chosen = therapist_or_422(therapist) if therapist else None
-    tz = ZoneInfo(chosen.practice.time_zone if chosen else settings.PRACTICE_TIME_ZONE)
     now = timezone.now()
+    ref = schedule_reference(now=now)
+    tech = known_technique(ref, technique)
+    chosen = ref.therapist(therapist) if therapist else None
+    if therapist and chosen is None:
+        raise ApiError(
+            422, "unknown_therapist", f"Unknown therapist '{therapist}'.", field="therapist"
+        )
+    tz = ZoneInfo(chosen.practice.time_zone if chosen else settings.PRACTICE_TIME_ZONE)
     window_start = parse_instant(start, "start", tz) if start else now
     window_end = parse_instant(end, "end", tz) if end else window_start + dt.timedelta(days=7)
     if window_end <= window_start:
@@ -116,16 +153,8 @@ def availability(
             f"Ask for at most {MAX_WINDOW.days} days at a time.",
             field="end",
         )
-    valid_durations = durations_for(tech)
-    if duration not in valid_durations:
-        raise ApiError(
-            422,
-            "unknown_duration",
-            f"{tech.name} is offered for {', '.join(map(str, valid_durations)) or 'no'} minutes.",
-            field="duration",
-            valid_values=valid_durations,
-        )
-    if chosen is not None and not chosen.techniques.filter(pk=tech.pk).exists():
+    offered_duration(ref, tech, duration)
+    if chosen is not None and tech.pk not in ref.practised.get(chosen.pk, ()):
         raise ApiError(
             422,
             "technique_not_practised",
@@ -138,22 +167,14 @@ def availability(
         window=TimeRange(window_start, window_end),
         now=now,
         therapist_uid=chosen.uid if chosen else None,
+        ref=ref,
     )
-    return AvailabilityOut(
-        technique=tech.slug,
-        duration_minutes=duration,
-        start=window_start,
-        end=window_end,
-        slots=[
-            SlotOut(
-                start=slot.local_start,
-                end=slot.local_end,
-                therapist=slot.therapist.uid,
-                therapist_name=slot.therapist.display_name,
-                service=f"{tech.slug}-{duration}",
-                duration_minutes=duration,
-                price=str(slot.service.price),
-            )
-            for slot in slots
-        ],
+    return json_response(
+        {
+            "technique": tech.slug,
+            "duration_minutes": duration,
+            "start": window_start,
+            "end": window_end,
+            "slots": [slot_payload(slot, tech.slug, duration) for slot in slots],
+        }
     )

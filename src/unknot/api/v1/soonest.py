@@ -10,8 +10,16 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from unknot.api.errors import ApiError
-from unknot.api.v1.availability import SlotOut, durations_for, parse_instant, technique_or_422
-from unknot.apps.booking.availability import MAX_WINDOW, OfferedSlot, soonest_per_therapist
+from unknot.api.rendering import json_response
+from unknot.api.v1.availability import (
+    SlotOut,
+    known_technique,
+    offered_duration,
+    parse_instant,
+    slot_payload,
+)
+from unknot.apps.booking.availability import MAX_WINDOW, soonest_per_therapist
+from unknot.apps.booking.reference import schedule_reference
 from unknot.domain.scheduling import TimeRange
 
 router = Router(tags=["availability"])
@@ -30,18 +38,6 @@ class SoonestOut(Schema):
     therapists: list[SlotOut]
 
 
-def _slot_out(slot: OfferedSlot, technique: str, duration: int) -> SlotOut:
-    return SlotOut(
-        start=slot.local_start,
-        end=slot.local_end,
-        therapist=slot.therapist.uid,
-        therapist_name=slot.therapist.display_name,
-        service=f"{technique}-{duration}",
-        duration_minutes=duration,
-        price=str(slot.service.price),
-    )
-
-
 @router.get("/availability/soonest", response=SoonestOut, auth=None)
 def soonest(
     request,
@@ -58,7 +54,9 @@ def soonest(
     therapist who has one, soonest first, at most ``limit`` of them (default 10); ``soonest``
     is the first of them, or null.
     """
-    tech = technique_or_422(technique)
+    now = timezone.now()
+    ref = schedule_reference(now=now)
+    tech = known_technique(ref, technique)
     if not 1 <= limit <= MAX_LIMIT:
         raise ApiError(
             422, "invalid_limit", f"limit must be between 1 and {MAX_LIMIT}.", field="limit"
@@ -70,28 +68,21 @@ def soonest(
             f"days must be between 1 and {MAX_WINDOW.days}.",
             field="days",
         )
-    valid_durations = durations_for(tech)
-    if duration not in valid_durations:
-        raise ApiError(
-            422,
-            "unknown_duration",
-            f"{tech.name} is offered for {', '.join(map(str, valid_durations)) or 'no'} minutes.",
-            field="duration",
-            valid_values=valid_durations,
-        )
-    now = timezone.now()
+    offered_duration(ref, tech, duration)
     tz = ZoneInfo(settings.PRACTICE_TIME_ZONE)
     window_start = parse_instant(start, "start", tz) if start else now
     window = TimeRange(window_start, window_start + dt.timedelta(days=days))
     firsts = soonest_per_therapist(
-        technique=tech, duration_minutes=duration, window=window, now=now
+        technique=tech, duration_minutes=duration, window=window, now=now, ref=ref
     )
-    slots = [_slot_out(slot, tech.slug, duration) for slot in firsts[:limit]]
-    return SoonestOut(
-        technique=tech.slug,
-        duration_minutes=duration,
-        start=window.start,
-        end=window.end,
-        soonest=slots[0] if slots else None,
-        therapists=slots,
+    slots = [slot_payload(slot, tech.slug, duration) for slot in firsts[:limit]]
+    return json_response(
+        {
+            "technique": tech.slug,
+            "duration_minutes": duration,
+            "start": window.start,
+            "end": window.end,
+            "soonest": slots[0] if slots else None,
+            "therapists": slots,
+        }
     )

@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class BookingConfig(AppConfig):
     name = "unknot.apps.booking"
     label = "booking"
     verbose_name = "Booking"
+
+    def ready(self) -> None:
+        from unknot.apps.booking.versioning import install_after_migrate
+
+        # After the whole plan has run: SQLite loses a table's triggers when a migration
+        # rebuilds the table, so they are put back every time.
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="schedule-version")

@@ -7,9 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from unknot.apps.booking import mappers
-from unknot.apps.booking.selectors import room_bookings, therapist_calendars
-from unknot.apps.practices.models import Room, Service, Technique
+from unknot.apps.booking.reference import ScheduleReference, schedule_reference
+from unknot.apps.booking.selectors import room_bookings, therapist_bookings
+from unknot.apps.practices.models import Service, Technique
 from unknot.apps.therapists.models import Therapist
 from unknot.domain import scheduling as s
 
@@ -33,41 +36,34 @@ class OfferedSlot:
         return self.end.astimezone(mappers.tz_for(self.therapist.practice))
 
 
-def bookable_therapists(*, technique: Technique, therapist_uid: str | None = None) -> list:
+def bookable_therapists(
+    *, technique: Technique, therapist_uid: str | None = None, now: dt.datetime | None = None
+) -> list:
     """Active therapists practising ``technique`` with a verified licence (expiry checked later)."""
-    qs = Therapist.objects.filter(
-        is_active=True, techniques=technique, licence_verified_at__isnull=False
-    ).order_by("display_name")
+    ref = schedule_reference(now=now or timezone.now())
+    therapists = ref.bookable.get(technique.pk, [])
     if therapist_uid:
-        return list(qs.filter(uid=therapist_uid).select_related("practice"))
-    # One Practice instance shared by all its therapists, not one joined copy per row.
-    return list(qs.prefetch_related("practice"))
+        return [t for t in therapists if t.uid == therapist_uid]
+    return list(therapists)
 
 
-def suitable_rooms(*, practice_ids: set[int], technique: Technique) -> dict[int, list[int]]:
+def suitable_rooms(
+    *, practice_ids: set[int], technique: Technique, ref: ScheduleReference
+) -> dict[int, list[int]]:
     """Ids of the active rooms that suit ``technique``, by practice, in name order."""
-    rooms: dict[int, list[int]] = defaultdict(list)
-    for room_id, practice_id in (
-        Room.objects.filter(practice_id__in=practice_ids, is_active=True, techniques=technique)
-        .order_by("name")
-        .values_list("pk", "practice_id")
-    ):
-        rooms[practice_id].append(room_id)
-    return rooms
+    return {pid: ref.rooms.get((pid, technique.pk), []) for pid in practice_ids}
 
 
 def services_for(
-    *, practice_ids: set[int], technique: Technique, duration_minutes: int
+    *,
+    practice_ids: set[int],
+    technique: Technique,
+    duration_minutes: int,
+    ref: ScheduleReference | None = None,
 ) -> dict[int, Service]:
-    return {
-        svc.practice_id: svc
-        for svc in Service.objects.filter(
-            practice_id__in=practice_ids,
-            technique=technique,
-            duration_minutes=duration_minutes,
-            is_active=True,
-        )
-    }
+    ref = ref or schedule_reference(now=timezone.now())
+    found = {pid: ref.services.get((pid, technique.pk, duration_minutes)) for pid in practice_ids}
+    return {pid: service for pid, service in found.items() if service is not None}
 
 
 class _RoomChecker:
@@ -108,24 +104,35 @@ class _RoomChecker:
 class _Request:
     """What one availability question needs before any calendar is read."""
 
+    ref: ScheduleReference
     therapists: list
     services: dict[int, Service]
     rooms: dict[int, list[int]]
 
 
 def _prepare(
-    *, technique: Technique, duration_minutes: int, therapist_uid: str | None
+    *,
+    ref: ScheduleReference,
+    technique: Technique,
+    duration_minutes: int,
+    therapist_uid: str | None,
 ) -> _Request | None:
-    therapists = bookable_therapists(technique=technique, therapist_uid=therapist_uid)
-    practice_ids = {t.practice_id for t in therapists}
+    therapists = ref.bookable.get(technique.pk, [])
+    if therapist_uid:
+        therapists = [t for t in therapists if t.uid == therapist_uid]
     services = services_for(
-        practice_ids=practice_ids, technique=technique, duration_minutes=duration_minutes
+        practice_ids={t.practice_id for t in therapists},
+        technique=technique,
+        duration_minutes=duration_minutes,
+        ref=ref,
     )
     therapists = [t for t in therapists if t.practice_id in services]
     if not therapists:
         return None
-    rooms = suitable_rooms(practice_ids={t.practice_id for t in therapists}, technique=technique)
-    return _Request(therapists, services, rooms)
+    rooms = suitable_rooms(
+        practice_ids={t.practice_id for t in therapists}, technique=technique, ref=ref
+    )
+    return _Request(ref, therapists, services, rooms)
 
 
 def _offer(
@@ -141,12 +148,12 @@ def _offer(
         window.start - max(spec.buffer_before for spec in specs),
         window.end + max(spec.duration + spec.buffer_after for spec in specs),
     )
-    calendars = therapist_calendars(
-        therapist_ids=[t.pk for t in therapists],
-        window=data_window,
-        tz_by_therapist={t.pk: mappers.tz_for(t.practice) for t in therapists},
-    )
+    ref = request.ref
+    bookings = therapist_bookings(therapist_ids=[t.pk for t in therapists], window=data_window)
     rooms = _RoomChecker(request.rooms, data_window)
+    # Local dates can differ from UTC dates by a day either side.
+    first_day = data_window.start.date() - dt.timedelta(days=2)
+    last_day = data_window.end.date() + dt.timedelta(days=2)
     # Therapists of one practice usually share their weekly hours: convert them to UTC once.
     hours_cache: dict[tuple, list[s.TimeRange]] = {}
     per_practice: dict[int, tuple] = {}
@@ -160,22 +167,26 @@ def _offer(
                 mappers.rules_for(therapist.practice),
             )
         service, spec, tz, rules = per_practice[therapist.practice_id]
-        calendar = calendars[therapist.pk]
-        key = (tuple(sorted(calendar.weekly)), tuple(calendar.overrides), tz.key)
+        weekly = ref.weekly.get(therapist.pk, ())
+        overrides = [
+            row for row in ref.overrides.get(therapist.pk, ()) if first_day <= row.date <= last_day
+        ]
+        key = (tuple(sorted(weekly)), tuple(overrides), tz.key)
         if key not in hours_cache:
             hours_cache[key] = s.working_ranges(
-                mappers.weekly_hours(calendar.weekly),
-                mappers.date_overrides(calendar.overrides),
-                (),
-                tz,
-                data_window,
+                mappers.weekly_hours(weekly), mappers.date_overrides(overrides), (), tz, data_window
             )
         working = hours_cache[key]
-        if calendar.time_off:
+        time_off = [
+            row
+            for row in ref.time_off.get(therapist.pk, ())
+            if row.starts_at < data_window.end and row.ends_at > data_window.start
+        ]
+        if time_off:
             working = s.subtract(
-                working, s.merge(entry.range for entry in mappers.time_off(calendar.time_off))
+                working, s.merge(entry.range for entry in mappers.time_off(time_off))
             )
-        free = s.free_ranges(working, mappers.busy(calendar.bookings))
+        free = s.free_ranges(working, mappers.busy(bookings.get(therapist.pk, ())))
         offered = []
         for slot in s.iter_slots(free, spec, rules, tz, now, window):
             if slot.start.astimezone(tz).date() > therapist.licence_expires_on:
@@ -196,6 +207,7 @@ def iter_offered_slots(
     now: dt.datetime,
     therapist_uid: str | None = None,
     first_only: bool = False,
+    ref: ScheduleReference | None = None,
 ) -> Iterator[list[OfferedSlot]]:
     """Per therapist, the slots they can offer in ``window`` (each list sorted by start).
 
@@ -203,7 +215,10 @@ def iter_offered_slots(
     room that suits the technique is free for the whole service plus buffers.
     """
     request = _prepare(
-        technique=technique, duration_minutes=duration_minutes, therapist_uid=therapist_uid
+        ref=ref or schedule_reference(now=now),
+        technique=technique,
+        duration_minutes=duration_minutes,
+        therapist_uid=therapist_uid,
     )
     if request is None:
         return
@@ -218,6 +233,7 @@ def find_slots(
     window: s.TimeRange,
     now: dt.datetime,
     therapist_uid: str | None = None,
+    ref: ScheduleReference | None = None,
 ) -> list[OfferedSlot]:
     """Every offered slot in ``window`` across the matching therapists, soonest first."""
     slots = [
@@ -228,6 +244,7 @@ def find_slots(
             window=window,
             now=now,
             therapist_uid=therapist_uid,
+            ref=ref,
         )
         for slot in per_therapist
     ]
@@ -239,7 +256,12 @@ SOONEST_FIRST_SPAN = dt.timedelta(days=1)
 
 
 def soonest_per_therapist(
-    *, technique: Technique, duration_minutes: int, window: s.TimeRange, now: dt.datetime
+    *,
+    technique: Technique,
+    duration_minutes: int,
+    window: s.TimeRange,
+    now: dt.datetime,
+    ref: ScheduleReference | None = None,
 ) -> list[OfferedSlot]:
     """Each matching therapist's first free slot, soonest first: the "any therapist" ranking.
 
@@ -247,7 +269,12 @@ def soonest_per_therapist(
     the therapists still without a slot, so a half-booked practice is answered from the first
     day or two of its calendar instead of the whole window.
     """
-    request = _prepare(technique=technique, duration_minutes=duration_minutes, therapist_uid=None)
+    request = _prepare(
+        ref=ref or schedule_reference(now=now),
+        technique=technique,
+        duration_minutes=duration_minutes,
+        therapist_uid=None,
+    )
     if request is None:
         return []
     firsts: list[OfferedSlot] = []
