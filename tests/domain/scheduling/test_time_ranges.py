@@ -20,6 +20,7 @@ from unknot.domain.scheduling import (
     subtract,
     total_duration,
 )
+from unknot.domain.scheduling.time_ranges import BusyIndex
 
 BASE = datetime(2026, 6, 1, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -251,3 +252,23 @@ def test_subtract_and_intersect_scale_linearly() -> None:
     assert cut[:2] == [rng(0, 3), rng(10, 13)] and len(cut) == size
     assert both[:2] == [rng(3, 6), rng(13, 16)] and len(both) == size
     assert elapsed < 2.0
+
+
+# --- BusyIndex --------------------------------------------------------------------------
+
+
+@given(ranges_st, st.integers(-20, 320), st.integers(1, 90))
+def test_busy_index_agrees_with_the_minute_model(
+    ranges: list[TimeRange], start: int, length: int
+) -> None:
+    index = BusyIndex((r.start, r.end) for r in ranges)
+    assert index.ranges() == merge(ranges)
+    target = rng(start, start + length)
+    assert index.is_free(target) == (not minutes(ranges) & minutes([target]))
+
+
+def test_busy_index_treats_touching_as_free() -> None:
+    index = BusyIndex([(rng(60, 120).start, rng(60, 120).end)])
+    assert index.is_free(rng(0, 60)) and index.is_free(rng(120, 180))
+    assert not index.is_free(rng(119, 121)) and not index.is_free(rng(0, 300))
+    assert BusyIndex([]).is_free(rng(0, 1))

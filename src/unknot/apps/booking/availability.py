@@ -15,6 +15,7 @@ from unknot.apps.booking.selectors import room_bookings, therapist_bookings
 from unknot.apps.practices.models import Service, Technique
 from unknot.apps.therapists.models import Therapist
 from unknot.domain import scheduling as s
+from unknot.domain.scheduling.time_ranges import BusyIndex
 
 MAX_WINDOW = dt.timedelta(days=31)
 """The longest span one availability request may ask about."""
@@ -79,7 +80,7 @@ class _RoomChecker:
     def __init__(self, rooms_by_practice: dict[int, list[int]], window: s.TimeRange) -> None:
         self.rooms_by_practice = rooms_by_practice
         self.window = window
-        self.busy: dict[int, list[s.TimeRange]] = {}
+        self.busy: dict[int, BusyIndex] = {}
         self.batch: dict[int, int] = defaultdict(lambda: self.FIRST_BATCH)
 
     def _load_from(self, practice_id: int, index: int) -> None:
@@ -88,14 +89,15 @@ class _RoomChecker:
         ids = self.rooms_by_practice[practice_id][index : index + size]
         busy = room_bookings(room_ids=ids, window=self.window)
         for room_id in ids:
-            self.busy[room_id] = s.merge(b.range for b in mappers.busy(busy.get(room_id, [])))
+            rows = busy.get(room_id, ())
+            self.busy[room_id] = BusyIndex((row.busy_from, row.busy_until) for row in rows)
 
     def free_room(self, practice_id: int, needed: s.TimeRange) -> int | None:
         """The id of the first room (by name) free for ``needed``, or None."""
         for index, room_id in enumerate(self.rooms_by_practice.get(practice_id, [])):
             if room_id not in self.busy:
                 self._load_from(practice_id, index)
-            if not s.overlaps_any(self.busy[room_id], needed):
+            if self.busy[room_id].is_free(needed):
                 return room_id
         return None
 

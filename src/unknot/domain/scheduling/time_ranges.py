@@ -188,3 +188,34 @@ def overlaps_any(ranges: Sequence[TimeRange], target: TimeRange) -> bool:
     # The only candidate is the last range starting before target ends.
     index = bisect_left(ranges, target.end, key=lambda r: r.start) - 1
     return index >= 0 and ranges[index].end > target.start
+
+
+class BusyIndex:
+    """Busy time of one resource from raw (start, end) pairs: "is it free for this range?".
+
+    For hot paths that read many rows and ask few questions: the pairs are merged once into two
+    parallel lists of instants, without building a ``TimeRange`` per row, and each question is
+    one bisection. Pairs must be aware datetimes with ``start < end`` (database rows whose check
+    constraints guarantee it); overlapping or touching pairs are merged.
+    """
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, pairs: Iterable[tuple[datetime, datetime]]) -> None:
+        self.starts: list[datetime] = []
+        self.ends: list[datetime] = []
+        for start, end in sorted(pairs):
+            if self.ends and start <= self.ends[-1]:
+                if end > self.ends[-1]:
+                    self.ends[-1] = end
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def is_free(self, target: TimeRange) -> bool:
+        """True if no busy range overlaps ``target`` (touching is not overlapping)."""
+        index = bisect_right(self.ends, target.start)  # first busy range ending after the start
+        return index == len(self.starts) or self.starts[index] >= target.end
+
+    def ranges(self) -> list[TimeRange]:
+        return [TimeRange(start, end) for start, end in zip(self.starts, self.ends, strict=True)]
