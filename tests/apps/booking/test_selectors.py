@@ -25,19 +25,20 @@ def world(practice, client_user):
     )
     therapists = [make_therapist(practice, f"t-{i}") for i in range(3)]
     rooms = [Room.objects.create(practice=practice, name=name) for name in "ABC"]
-    # Bookings of every status, every 40 minutes for three days, 30 to 240 minutes long (the
-    # database allows overlaps on SQLite when written directly, which this comparison wants).
+    # Bookings of every status, one an hour for four and a half days, 30 to 120 minutes long
+    # with buffers of 0-10 before and 15 after; each therapist and room has one every three
+    # hours, so no two live ones overlap (PostgreSQL's exclusion constraints would refuse it).
     rows = []
     statuses = list(BookingStatus)
     for i in range(108):
-        start = BASE + dt.timedelta(minutes=40 * i)
-        length = dt.timedelta(minutes=30 + (i * 37) % 211)
+        start = BASE + dt.timedelta(minutes=60 * i)
+        length = dt.timedelta(minutes=30 + (i * 37) % 91)
         rows.append(
             Booking(
                 practice=practice,
                 client=client_user,
                 therapist=therapists[i % 3],
-                room=rooms[(i // 3) % 3],
+                room=rooms[i % 3],
                 service=service,
                 technique=swedish,
                 starts_at=start,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.http import HttpRequest
@@ -12,13 +13,15 @@ from pydantic import Field
 
 from unknot.api.auth import signed_in
 from unknot.api.errors import ApiError
-from unknot.api.v1.availability import parse_instant, technique_or_422, therapist_or_422
+from unknot.api.v1.availability import known_technique, parse_instant
 from unknot.apps.booking import services
 from unknot.apps.booking.access import access_booking_by_uid, is_practice_side
 from unknot.apps.booking.mappers import tz_for
 from unknot.apps.booking.models import Booking
+from unknot.apps.booking.reference import ScheduleReference, schedule_reference
 from unknot.apps.booking.selectors import bookings_visible_to
-from unknot.apps.practices.models import Service
+from unknot.apps.practices.models import Service, Technique
+from unknot.apps.therapists.models import Therapist
 
 router = Router(tags=["bookings"], auth=signed_in)
 
@@ -71,6 +74,27 @@ def booking_out(booking: Booking, viewer) -> BookingOut:
     )
 
 
+def offered_service(
+    ref: ScheduleReference, technique: Technique, minutes: int, therapist: Therapist | None
+) -> Service | None:
+    """The active service for ``technique`` and ``minutes``: in the therapist's practice, or
+    (anyone) in the first practice by name. A copy: the reference's instances are shared."""
+    if therapist is not None:
+        found = ref.services.get((therapist.practice_id, technique.pk, minutes))
+    else:
+        offered = [
+            service
+            for (_, technique_id, length), service in ref.services.items()
+            if technique_id == technique.pk and length == minutes
+        ]
+        found = min(offered, key=lambda s: (s.practice.name, s.practice_id), default=None)
+    if found is None:
+        return None
+    service = copy.copy(found)
+    service.technique = technique
+    return service
+
+
 class BookingIn(Schema):
     technique: str = Field(max_length=40)
     duration: int = Field(default=60, ge=10, le=240)
@@ -109,18 +133,25 @@ def create_booking(
     """
     if request.user.role != "client":
         raise ApiError(403, "clients_only", "Only client accounts book sessions online.")
-    technique = technique_or_422(payload.technique)
+    # Technique, therapist and service come from the schedule's reference data in memory
+    # (one tiny query for its version); the booking checks the therapist, their hours, the
+    # room and the overlaps in the database, inside its transaction.
+    now = timezone.now()
+    ref = schedule_reference(now=now)
+    technique = known_technique(ref, payload.technique)
     therapist = None
     if payload.therapist and payload.therapist != "any":
-        therapist = therapist_or_422(payload.therapist)
-    tz = tz_for(therapist.practice) if therapist else None
-    start = parse_instant(payload.start, "start", tz or timezone.get_default_timezone())
-    service_qs = Service.objects.select_related("technique", "practice").filter(
-        technique=technique, duration_minutes=payload.duration, is_active=True
-    )
-    if therapist is not None:
-        service_qs = service_qs.filter(practice_id=therapist.practice_id)
-    service = service_qs.order_by("practice__name").first()
+        therapist = ref.therapist(payload.therapist)
+        if therapist is None:
+            raise ApiError(
+                422,
+                "unknown_therapist",
+                f"Unknown therapist '{payload.therapist}'.",
+                field="therapist",
+            )
+    tz = tz_for(therapist.practice) if therapist else timezone.get_default_timezone()
+    start = parse_instant(payload.start, "start", tz)
+    service = offered_service(ref, technique, payload.duration, therapist)
     if service is None:
         raise ApiError(
             422,
@@ -132,12 +163,17 @@ def create_booking(
         client=request.user,
         service=service,
         start=start,
-        now=timezone.now(),
+        now=now,
         therapist=therapist,
         idempotency_key=idempotency_key,
         client_note=payload.note,
     )
-    booking = access_booking_by_uid(request.user, booking.uid)
+    if not created or is_practice_side(request.user, booking):
+        # A replayed booking comes without its related rows; the practice side also sees the
+        # safety notes, which the insert's receivers may have changed in the database since.
+        booking = access_booking_by_uid(request.user, booking.uid)
+    # Otherwise the new booking carries everything the response shows (booking_create gives
+    # it its related rows), and it is the caller's own: no second read.
     return Status(201 if created else 200, booking_out(booking, request.user))
 
 

@@ -3,6 +3,11 @@
 The stored intake is assessed again with the current catalogue, so a safety rule corrected since
 the client answered applies at once. An assessment older than ``MAX_AGE`` must be renewed:
 health changes (pregnancy, surgery, a new diagnosis) and the answers must describe the client now.
+
+The latest assessment and the signs of a hold (consent to treatment withdrawn, a re-screen
+pending) come from one query; when there is no assessment or a sign shows,
+``progress.guards.check_booking_holds`` decides with its own rules and wording. The insert of
+every booking runs that check again (a ``pre_save`` receiver of the progress app).
 """
 
 from __future__ import annotations
@@ -10,9 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Subquery
+
 from unknot.apps.booking.errors import SafetyRefusal
 from unknot.apps.guide.models import SavedAssessment
 from unknot.apps.progress.guards import check_booking_holds
+from unknot.apps.progress.models import ReviewSuggestion, SuggestionKind
+from unknot.apps.records.models import Consent, ConsentKind
 from unknot.domain.guide import Action, Assessment, Status, assess, parse_intake
 
 MAX_AGE = dt.timedelta(days=90)
@@ -29,6 +38,33 @@ class Screening:
 
 def latest_assessment_for(client) -> SavedAssessment | None:
     return SavedAssessment.objects.filter(client=client).order_by("-created_at", "-id").first()
+
+
+def _latest_with_hold_signs(client) -> SavedAssessment | None:
+    """``latest_assessment_for`` plus two annotations, in one query.
+
+    ``treatment_granted``: the client's decision in force on consent to treatment (None when
+    never decided), as ``records.consents.latest`` reads it. ``rescreen_pending``: a re-screen
+    suggestion made with this assessment or a later one in view, as
+    ``progress.selectors.rescreen_hold`` reads it. Both only decide whether to ask
+    ``check_booking_holds``, never to let a booking through on their own.
+    """
+    treatment = (
+        Consent.objects.filter(user_id=OuterRef("client_id"), kind=ConsentKind.TREATMENT)
+        .order_by("-recorded_at", "-id")
+        .values("granted")[:1]
+    )
+    rescreen = ReviewSuggestion.objects.filter(
+        client_id=OuterRef("client_id"),
+        kind=SuggestionKind.RESCREEN,
+        assessment_seen__gte=OuterRef("pk"),
+    )
+    return (
+        SavedAssessment.objects.filter(client=client)
+        .annotate(treatment_granted=Subquery(treatment), rescreen_pending=Exists(rescreen))
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def therapist_snapshot(result: Assessment, technique_slug: str, intake: dict) -> dict:
@@ -63,9 +99,11 @@ def screen_for_booking(*, client, technique_slug: str, now: dt.datetime) -> Scre
             (a red flag: see a doctor first), ``safety_postpone`` (e.g. fever: wait until well)
             or ``technique_excluded`` (a contraindication or the client's own preference).
     """
-    # Consent withdrawn, or a change in health reported at a check-in since the last assessment.
-    check_booking_holds(client)
-    saved = latest_assessment_for(client)
+    saved = _latest_with_hold_signs(client)
+    if saved is None or saved.treatment_granted is False or saved.rescreen_pending:
+        # Consent withdrawn, or a change in health reported at a check-in since the last
+        # assessment: the progress app's check raises with its own rules and wording.
+        check_booking_holds(client)
     if saved is None:
         raise SafetyRefusal(
             "Please complete the health check in the self-assessment before booking.",

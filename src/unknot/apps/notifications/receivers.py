@@ -8,6 +8,7 @@ Enqueueing failures are logged, never raised into the request that made the chan
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,12 +33,31 @@ def on_booking_changed(sender, *, kind: str, booking, notify: bool = True, **kwa
     uid, sequence = booking.uid, booking.sequence
 
     def enqueue() -> None:
-        if notify:
-            tasks.send_booking_email.enqueue(booking_uid=uid, kind=kind, sequence=sequence)
+        remind_at = None
         if kind in REMINDED_AFTER:
-            tasks.enqueue_reminder(booking, now=timezone.now())
+            remind_at = tasks.reminder_run_after(booking, now=timezone.now())
+        # Everything is decided above; below, only the task rows are written.
+        with _one_commit():
+            if notify:
+                tasks.send_booking_email.enqueue(booking_uid=uid, kind=kind, sequence=sequence)
+            if remind_at is not None:
+                tasks.send_booking_reminder.using(run_after=remind_at).enqueue(
+                    booking_uid=uid, sequence=sequence
+                )
 
     transaction.on_commit(enqueue, robust=True)
+
+
+def _one_commit():
+    """One transaction for a change's task rows: one durable commit instead of one per row.
+
+    Only where enqueueing just stores the task (a backend that can defer, like the database
+    backend); the ImmediateBackend of the tests runs each task inside ``enqueue``, and an email
+    sent inside a transaction must not hang on the fate of the rows after it.
+    """
+    if tasks.send_booking_email.get_backend().supports_defer:
+        return transaction.atomic()
+    return nullcontext()
 
 
 def on_program_changed(sender, *, kind: str, program, bookings=None, **kwargs) -> None:

@@ -94,17 +94,25 @@ TASKS = {
 # --- enqueueing ---------------------------------------------------------------------------
 
 
-def enqueue_reminder(booking, *, now: dt.datetime) -> bool:
-    """Schedule the reminder for ``booking`` at its lead time before the session.
+def reminder_run_after(booking, *, now: dt.datetime) -> dt.datetime | None:
+    """When the reminder for ``booking`` should run, or None when none is to be scheduled.
 
-    Returns False when no reminder is wanted, or when the backend cannot defer tasks (the
+    None when no reminder is wanted, or when the backend cannot defer tasks (the
     ImmediateBackend): then the sweep sends it when it is due.
     """
     if not services.reminder_wanted(booking, now=now):
-        return False
+        return None
     if not send_booking_reminder.get_backend().supports_defer:
+        return None
+    return services.reminder_due_at(booking)
+
+
+def enqueue_reminder(booking, *, now: dt.datetime) -> bool:
+    """Schedule the reminder for ``booking`` at its lead time before the session."""
+    run_after = reminder_run_after(booking, now=now)
+    if run_after is None:
         return False
-    send_booking_reminder.using(run_after=services.reminder_due_at(booking)).enqueue(
+    send_booking_reminder.using(run_after=run_after).enqueue(
         booking_uid=booking.uid, sequence=booking.sequence
     )
     return True
