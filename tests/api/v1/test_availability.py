@@ -153,3 +153,12 @@ def test_the_response_schema_is_documented(client, db):
     operation = client.get("/api/v1/openapi.json").json()["paths"][URL]["get"]
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert schema["$ref"].endswith("/AvailabilityOut")
+
+
+def test_a_day_costs_two_queries_once_the_reference_is_loaded(
+    client, world, django_assert_num_queries
+):
+    """The version token, then one statement for the therapist's and the first rooms' bookings."""
+    assert day(client, therapist=world["ben"].uid).status_code == 200
+    with django_assert_num_queries(2):
+        assert day(client, therapist=world["ben"].uid).status_code == 200

@@ -8,7 +8,12 @@ from hypothesis import strategies as st
 
 from tests.factories import make_therapist
 from unknot.apps.booking.models import Booking, BookingStatus
-from unknot.apps.booking.selectors import live_bookings_in, room_bookings, therapist_bookings
+from unknot.apps.booking.selectors import (
+    busy_of,
+    live_bookings_in,
+    room_bookings,
+    therapist_bookings,
+)
 from unknot.apps.practices.models import Room, Service, Technique
 from unknot.domain.scheduling import TimeRange
 
@@ -97,3 +102,13 @@ def test_answers_are_aware_utc_instants(world):
 def test_no_owners_means_no_query(world, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert room_bookings(room_ids=[], window=TimeRange(BASE, BASE + dt.timedelta(1))) == {}
+
+
+def test_one_statement_answers_for_therapists_and_rooms_together(world, django_assert_num_queries):
+    window = TimeRange(BASE + dt.timedelta(hours=5), BASE + dt.timedelta(days=2))
+    with django_assert_num_queries(1):
+        by_therapist, by_room = busy_of(
+            therapist_ids=world["therapists"][:2], room_ids=world["rooms"][1:], window=window
+        )
+    assert flat(by_therapist) == orm_answer(window, "therapist_id", world["therapists"][:2])
+    assert flat(by_room) == orm_answer(window, "room_id", world["rooms"][1:])

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from unknot.apps.booking import mappers
 from unknot.apps.booking.reference import ScheduleReference, schedule_reference
-from unknot.apps.booking.selectors import room_bookings, therapist_bookings
+from unknot.apps.booking.selectors import busy_of, room_bookings
 from unknot.apps.practices.models import Service, Technique
 from unknot.apps.therapists.models import Therapist
 from unknot.domain import scheduling as s
@@ -83,14 +83,32 @@ class _RoomChecker:
         self.busy: dict[int, BusyIndex] = {}
         self.batch: dict[int, int] = defaultdict(lambda: self.FIRST_BATCH)
 
+    def first_batches(self, practice_ids: set[int]) -> list[int]:
+        """The ids of each practice's first batch, to read with the therapists' bookings."""
+        return [
+            room_id
+            for practice_id in practice_ids
+            for room_id in self.rooms_by_practice.get(practice_id, [])[: self.FIRST_BATCH]
+        ]
+
+    def preload(self, practice_ids: set[int], busy: dict[int, list]) -> None:
+        """Take the first batches, read by the caller (``first_batches``), as loaded."""
+        for practice_id in practice_ids:
+            ids = self.rooms_by_practice.get(practice_id, [])[: self.FIRST_BATCH]
+            self._index(ids, busy)
+            if ids:
+                self.batch[practice_id] = self.FIRST_BATCH * 2
+
+    def _index(self, ids: list[int], busy: dict[int, list]) -> None:
+        for room_id in ids:
+            rows = busy.get(room_id, ())
+            self.busy[room_id] = BusyIndex((row.busy_from, row.busy_until) for row in rows)
+
     def _load_from(self, practice_id: int, index: int) -> None:
         size = self.batch[practice_id]
         self.batch[practice_id] = size * 2
         ids = self.rooms_by_practice[practice_id][index : index + size]
-        busy = room_bookings(room_ids=ids, window=self.window)
-        for room_id in ids:
-            rows = busy.get(room_id, ())
-            self.busy[room_id] = BusyIndex((row.busy_from, row.busy_until) for row in rows)
+        self._index(ids, room_bookings(room_ids=ids, window=self.window))
 
     def free_room(self, practice_id: int, needed: s.TimeRange) -> int | None:
         """The id of the first room (by name) free for ``needed``, or None."""
@@ -151,8 +169,15 @@ def _offer(
         window.end + max(spec.duration + spec.buffer_after for spec in specs),
     )
     ref = request.ref
-    bookings = therapist_bookings(therapist_ids=[t.pk for t in therapists], window=data_window)
+    # One statement for the therapists' bookings and those of each practice's first rooms.
     rooms = _RoomChecker(request.rooms, data_window)
+    practice_ids = {t.practice_id for t in therapists}
+    bookings, first_rooms = busy_of(
+        therapist_ids=[t.pk for t in therapists],
+        room_ids=rooms.first_batches(practice_ids),
+        window=data_window,
+    )
+    rooms.preload(practice_ids, first_rooms)
     # Local dates can differ from UTC dates by a day either side.
     first_day = data_window.start.date() - dt.timedelta(days=2)
     last_day = data_window.end.date() + dt.timedelta(days=2)
