@@ -10,16 +10,29 @@ schemathesis run check every such answer against that schema.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from ninja.renderers import JSONRenderer
 
 _renderer = JSONRenderer()
+_instant = DjangoJSONEncoder().default
+
+
+def json_instant(value: dt.datetime) -> str:
+    """An instant as the API renders it everywhere (Django's JSON encoder: ms, "Z" for UTC)."""
+    return _instant(value)
 
 
 def json_response(payload: Any, status: int = 200) -> HttpResponse:
-    body = _renderer.render(None, payload, response_status=status)
+    """``payload`` rendered as ninja's renderer would; plain JSON values take the C encoder."""
+    try:
+        body = json.dumps(payload, **_renderer.json_dumps_params)
+    except TypeError:  # a datetime, Decimal, ...: the renderer's encoder knows them
+        body = _renderer.render(None, payload, response_status=status)
     return HttpResponse(
         body, status=status, content_type=f"{_renderer.media_type}; charset={_renderer.charset}"
     )

@@ -187,3 +187,16 @@ def test_rooms_are_read_in_growing_batches_until_one_is_free(
     Room.objects.filter(name="F").update(is_active=False)
     body = client.get(URL, {"technique": "swedish"}).json()
     assert dt.datetime.fromisoformat(body["soonest"]["start"]) > at(30, 10, month=11)
+
+
+def test_the_answer_is_what_the_schema_renders_byte_for_byte(client, world):
+    from ninja.renderers import JSONRenderer
+
+    from unknot.api.v1.soonest import SoonestOut
+
+    response = client.get(URL, {"technique": "swedish", "duration": 60, "limit": 5})
+    body = response.json()
+    assert body["soonest"] and len(body["therapists"]) == 2
+    validated = SoonestOut.model_validate(body)
+    rendered = JSONRenderer().render(None, validated.model_dump(), response_status=200)
+    assert response.content.decode() == rendered

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from unknot.api.errors import ApiError
-from unknot.api.rendering import json_response
+from unknot.api.rendering import json_instant, json_response
 from unknot.apps.booking.availability import MAX_WINDOW, OfferedSlot, find_slots
 from unknot.apps.booking.reference import ScheduleReference, schedule_reference
 from unknot.apps.practices.models import Technique
@@ -59,10 +59,10 @@ def therapist_or_422(uid: str) -> Therapist:
 
 
 def slot_payload(slot: OfferedSlot, technique: str, duration: int) -> dict:
-    """One ``SlotOut``, as a plain dict for ``json_response``."""
+    """One ``SlotOut``, as a plain dict of JSON values for ``json_response``."""
     return {
-        "start": slot.local_start,
-        "end": slot.local_end,
+        "start": json_instant(slot.local_start),
+        "end": json_instant(slot.local_end),
         "therapist": slot.therapist.uid,
         "therapist_name": slot.therapist.display_name,
         "service": f"{technique}-{duration}",
@@ -173,8 +173,8 @@ def availability(
         {
             "technique": tech.slug,
             "duration_minutes": duration,
-            "start": window_start,
-            "end": window_end,
+            "start": json_instant(window_start),
+            "end": json_instant(window_end),
             "slots": [slot_payload(slot, tech.slug, duration) for slot in slots],
         }
     )

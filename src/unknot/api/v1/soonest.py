@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from unknot.api.errors import ApiError
-from unknot.api.rendering import json_response
+from unknot.api.rendering import json_instant, json_response
 from unknot.api.v1.availability import (
     SlotOut,
     known_technique,
@@ -80,8 +80,8 @@ def soonest(
         {
             "technique": tech.slug,
             "duration_minutes": duration,
-            "start": window.start,
-            "end": window.end,
+            "start": json_instant(window.start),
+            "end": json_instant(window.end),
             "soonest": slots[0] if slots else None,
             "therapists": slots,
         }

@@ -6,6 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -120,6 +122,27 @@ class _RoomChecker:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _working_hours(
+    weekly: tuple, overrides: tuple, tz_key: str, window: s.TimeRange
+) -> tuple[s.TimeRange, ...]:
+    """Weekly hours and date overrides as UTC ranges over ``window``.
+
+    A pure function of its arguments (rows are values, not model instances), so it is cached
+    across requests: therapists of a practice usually share their hours, and clients ask about
+    the same days again and again.
+    """
+    return tuple(
+        s.working_ranges(
+            mappers.weekly_hours(weekly),
+            mappers.date_overrides(overrides),
+            (),
+            ZoneInfo(tz_key),
+            window,
+        )
+    )
+
+
 @dataclass
 class _Request:
     """What one availability question needs before any calendar is read."""
@@ -181,8 +204,6 @@ def _offer(
     # Local dates can differ from UTC dates by a day either side.
     first_day = data_window.start.date() - dt.timedelta(days=2)
     last_day = data_window.end.date() + dt.timedelta(days=2)
-    # Therapists of one practice usually share their weekly hours: convert them to UTC once.
-    hours_cache: dict[tuple, list[s.TimeRange]] = {}
     per_practice: dict[int, tuple] = {}
     for therapist in therapists:
         if therapist.practice_id not in per_practice:
@@ -198,12 +219,7 @@ def _offer(
         overrides = [
             row for row in ref.overrides.get(therapist.pk, ()) if first_day <= row.date <= last_day
         ]
-        key = (tuple(sorted(weekly)), tuple(overrides), tz.key)
-        if key not in hours_cache:
-            hours_cache[key] = s.working_ranges(
-                mappers.weekly_hours(weekly), mappers.date_overrides(overrides), (), tz, data_window
-            )
-        working = hours_cache[key]
+        working = _working_hours(tuple(sorted(weekly)), tuple(overrides), tz.key, data_window)
         time_off = [
             row
             for row in ref.time_off.get(therapist.pk, ())
