@@ -14,17 +14,21 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from ninja.renderers import JSONRenderer
 
 _renderer = JSONRenderer()
-_instant = DjangoJSONEncoder().default
 
 
 def json_instant(value: dt.datetime) -> str:
-    """An instant as the API renders it everywhere (Django's JSON encoder: ms, "Z" for UTC)."""
-    return _instant(value)
+    """An instant as the API renders it everywhere: Django's JSON encoder's rule (milliseconds,
+    "Z" for UTC), written out because its ``default`` costs a chain of type checks per value."""
+    text = value.isoformat()
+    if value.microsecond:
+        text = text[:23] + text[26:]
+    if text.endswith("+00:00"):
+        text = text[:-6] + "Z"
+    return text
 
 
 def json_response(payload: Any, status: int = 200) -> HttpResponse:

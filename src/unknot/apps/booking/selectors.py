@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 from unknot.apps.booking.models import (
@@ -125,12 +125,14 @@ def busy_of(
     """
     by_therapist: dict[int, list[BusyRow]] = defaultdict(list)
     by_room: dict[int, list[BusyRow]] = defaultdict(list)
-    sqlite = connection.vendor == "sqlite"
-    # On SQLite the instants come back as their stored text ("2026-11-25 09:00:00", UTC):
-    # datetime.fromisoformat parses it several times faster than the regular expression of
-    # Django's converter for datetime columns, which a bare column would go through.
-    columns = "busy_from || '', busy_until || ''" if sqlite else "busy_from, busy_until"
-    adapt = connection.ops.adapt_datetimefield_value
+    db = connections[DEFAULT_DB_ALIAS]  # once: every attribute of the proxy is a lookup
+    sqlite = db.vendor == "sqlite"
+    # On SQLite the instants come back as their stored text in UTC, given an offset here
+    # ("2026-11-25 09:00:00+00:00"): datetime.fromisoformat makes an aware instant of it
+    # several times faster than the regular expression of Django's converter for datetime
+    # columns, which a bare column would go through.
+    columns = "busy_from || '+00:00', busy_until || '+00:00'" if sqlite else "busy_from, busy_until"
+    adapt = db.ops.adapt_datetimefield_value
     statuses = ", ".join(["%s"] * len(LIVE_STATUSES))
     bounds = [
         *(str(status) for status in LIVE_STATUSES),
@@ -149,21 +151,14 @@ def busy_of(
             params += [*bounds, *ids]
     if not parts:
         return by_therapist, by_room
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     out = (by_therapist, by_room)
     if sqlite:
-        parse, utc = dt.datetime.fromisoformat, dt.UTC
+        parse = dt.datetime.fromisoformat
         for kind, pk, owner_id, busy_from, busy_until in rows:
-            out[kind][owner_id].append(
-                BusyRow(
-                    pk,
-                    owner_id,
-                    parse(busy_from).replace(tzinfo=utc),
-                    parse(busy_until).replace(tzinfo=utc),
-                )
-            )
+            out[kind][owner_id].append(BusyRow(pk, owner_id, parse(busy_from), parse(busy_until)))
     else:  # PostgreSQL: aware datetimes already
         for kind, *row in rows:
             out[kind][row[1]].append(BusyRow(*row))
