@@ -130,3 +130,45 @@ def test_postgresql_itself_refuses_overlaps_that_bypass_the_services(race_setup,
     with pytest.raises(IntegrityError, match="booking_no_room_overlap"), transaction.atomic():
         Booking.objects.bulk_create([clash])
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clients_of_different_therapists_race_for_too_few_rooms(live_server, practice):
+    """Eight therapists, three rooms, one start: three bookings, five clean 409s, never a 5xx.
+
+    Only the therapist's row is locked, so these bookings run side by side and meet at the
+    room's exclusion constraint (PostgreSQL) or the database lock (SQLite). On PostgreSQL two of
+    them can deadlock on each other's constraint entry; the service retries like any lost room.
+    """
+    swedish = Technique.objects.get(slug="swedish")
+    Service.objects.create(practice=practice, technique=swedish, duration_minutes=60, price="60")
+    for name in ("A", "B", "C"):
+        Room.objects.create(practice=practice, name=name).techniques.add(swedish)
+    players = []
+    for i in range(8):
+        therapist = make_therapist(practice, f"therapist-{i}", techniques=("swedish",))
+        add_weekday_hours(therapist)
+        user = User.objects.create_user(email=f"client{i}@example.test", password="x-Long-pass-1")
+        make_assessment(user)
+        players.append((therapist, api_token_issue(user=user)))
+    start = next_weekday_10am(ZoneInfo(practice.time_zone))
+    url = f"{live_server.url}/api/v1/bookings"
+    gate = threading.Barrier(len(players))
+    results: list[tuple[int, dict]] = []
+
+    def racer(i: int) -> None:
+        therapist, token = players[i]
+        body = {"technique": "swedish", "duration": 60, "therapist": therapist.uid}
+        body["start"] = start.isoformat()
+        gate.wait()
+        results.append(post(url, token, body, key=f"rooms-{i}"))
+
+    threads = [threading.Thread(target=racer, args=(i,)) for i in range(len(players))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(status for status, _ in results) == [201] * 3 + [409] * 5, results
+    rooms = Booking.objects.filter(starts_at=start).values_list("room__name", flat=True)
+    assert sorted(rooms) == ["A", "B", "C"]

@@ -298,3 +298,53 @@ def test_a_booking_locks_its_therapist_and_not_the_whole_practice(setup, client_
     monkeypatch.setattr(services, "_check_free", probe_then_check)
     book(setup, client_user, at(1, 10))
     assert seen == {"ben": False, "kai": True, "practice": True}
+
+
+# --- a deadlock at the insert is a lost race, retried -------------------------------------
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_deadlock_at_the_insert_is_retried_and_the_booking_made(setup, client_user, caplog):
+    """A real deadlock, made on purpose: the booking holds its therapist's row and waits for
+    room A (the insert's foreign-key check), while another transaction holds room A and asks
+    for that therapist. PostgreSQL aborts the booking's transaction (the other one waits longer
+    before it looks for deadlocks); the service chooses again and books once the other ends."""
+    from django.db import connections
+
+    room_a, ben = setup["room_a"], setup["ben"]
+    holding = threading.Event()
+    errors: list[BaseException] = []
+
+    def other_transaction() -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL deadlock_timeout = '10s'")
+                    cursor.execute(
+                        "SELECT id FROM practices_room WHERE id = %s FOR UPDATE", [room_a.pk]
+                    )
+                    holding.set()
+                    threading.Event().wait(0.5)  # the booking now holds Ben and waits for A
+                    cursor.execute(
+                        "SELECT id FROM therapists_therapist WHERE id = %s FOR UPDATE", [ben.pk]
+                    )
+                    threading.Event().wait(0.3)
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        except BaseException as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_transaction)
+    thread.start()
+    assert holding.wait(10)
+    with caplog.at_level("INFO", logger="unknot.apps.booking.services"):
+        booking, created = book(setup, client_user, at(1, 10))
+    thread.join(30)
+    assert not errors, errors
+    assert created and booking.room_id == room_a.pk
+    assert "deadlock" in caplog.text
+    assert Booking.objects.filter(therapist=ben).count() == 1

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import logging
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef
 
 from unknot.apps.booking import mappers
@@ -446,7 +446,19 @@ def _create_with(
             if "therapist_overlap" in name:
                 raise SlotTaken("That time was just taken.") from error
             raise
+        except OperationalError as error:
+            # Two bookings of different therapists racing for the same room can each wait on
+            # the other's exclusion-constraint entry; PostgreSQL then aborts one of them. That
+            # is a lost room race like the one above: choose again (the other one won).
+            if not _is_deadlock(error):
+                raise
+            log.info("room race ended in a deadlock; choosing another room")
+            continue
     raise SlotTaken("No room that suits this technique is free at that time.")
+
+
+def _is_deadlock(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == "40P01"
 
 
 def _after_commit(kind: str, booking: Booking) -> None:
