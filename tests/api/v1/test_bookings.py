@@ -62,6 +62,7 @@ def test_a_booking_costs_a_bounded_number_of_queries(client, setup, token):  # n
     """Token, reference version, gate, lock, calendar (4), room, insert, event: 11.
 
     The receivers of other apps add theirs (the progress app's holds and pressure caps: 4).
+    On PostgreSQL the chosen room is also locked and checked again under the lock (2).
     A re-read of the booking, the practice, the therapist or the service would show up here.
     """
     body = {"technique": "swedish", "therapist": setup["ben"].uid, "start": START}
@@ -70,7 +71,8 @@ def test_a_booking_costs_a_bounded_number_of_queries(client, setup, token):  # n
         response = post(client, body, token, key="count-1")
     assert response.status_code == 201, response.json()
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) <= 15, "\n".join(statements)
+    limit = 17 if connection.vendor == "postgresql" else 15
+    assert len(statements) <= limit, "\n".join(statements)
     for table in ("practices_practice", "practices_service", "practices_technique"):
         assert not any(f'FROM "{table}"' in sql for sql in statements), table
     assert not any('FROM "booking_booking" INNER JOIN' in sql for sql in statements)

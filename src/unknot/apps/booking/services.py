@@ -33,7 +33,7 @@ from unknot.apps.booking.models import (
     BookingStatus,
 )
 from unknot.apps.booking.safety import screen_for_booking
-from unknot.apps.booking.selectors import therapist_calendars
+from unknot.apps.booking.selectors import live_bookings_in, therapist_calendars
 from unknot.apps.practices.models import Room, Service
 from unknot.apps.therapists.models import Therapist
 from unknot.domain import scheduling as s
@@ -164,6 +164,27 @@ def _free_room(
     if room is None:
         raise SlotTaken("No room that suits this technique is free at that time.")
     return prefer if prefer is not None and room.pk == prefer.pk else room
+
+
+def _claim_room(*, service: Service, needed: s.TimeRange) -> Room:
+    """A free suitable room, its row locked until the transaction ends.
+
+    Bookings of different therapists run side by side (each locks only its therapist), so two
+    of them can choose the same free room. The chosen room's row is locked and the room checked
+    again under the lock: the second booking waits for the first to commit, sees its booking
+    and chooses the next room, instead of both inserting and meeting at the exclusion
+    constraint, where one loses its attempt (or, on PostgreSQL, is aborted as a deadlock).
+    Ends: a room found taken under the lock is taken by a committed booking, so the next choice
+    has one candidate fewer, and ``_free_room`` raises ``SlotTaken`` once none is left.
+    """
+    while True:
+        room = _free_room(service=service, needed=needed, ignore=None)
+        if connection.vendor == "sqlite":
+            return room  # writers are serialised already (IMMEDIATE transactions)
+        list(Room.objects.select_for_update().filter(pk=room.pk).order_by().values_list("pk"))
+        if not live_bookings_in(needed).filter(room_id=room.pk).exists():
+            return room
+        log.info("room %s taken while choosing it; choosing again", room.pk)
 
 
 def _lock_therapist(pk: int, *, technique_id: int) -> Therapist:
@@ -402,7 +423,7 @@ def _create_with(
                 spec = mappers.spec_for(target)
                 slot = _check_free(therapist=locked, service=target, start=start, now=now)
                 needed = spec.occupied(slot.start)
-                room = _free_room(service=target, needed=needed, ignore=None)
+                room = _claim_room(service=target, needed=needed)
                 # The related rows are given as instances, so the booking returned carries
                 # what the response and the notifications read (no query to fetch them again).
                 booking = Booking.objects.create(
