@@ -85,6 +85,14 @@ def known_technique(ref: ScheduleReference, slug: str) -> Technique:
     return technique
 
 
+def known_therapist(ref: ScheduleReference, uid: str) -> Therapist:
+    """``therapist_or_422`` answered from the in-memory reference data."""
+    therapist = ref.therapist(uid)
+    if therapist is None:
+        raise ApiError(422, "unknown_therapist", f"Unknown therapist '{uid}'.", field="therapist")
+    return therapist
+
+
 def offered_duration(ref: ScheduleReference, technique: Technique, duration: int) -> int:
     valid = ref.durations.get(technique.pk, [])
     if duration not in valid:
@@ -136,11 +144,7 @@ def availability(
     now = timezone.now()
     ref = schedule_reference(now=now)
     tech = known_technique(ref, technique)
-    chosen = ref.therapist(therapist) if therapist else None
-    if therapist and chosen is None:
-        raise ApiError(
-            422, "unknown_therapist", f"Unknown therapist '{therapist}'.", field="therapist"
-        )
+    chosen = known_therapist(ref, therapist) if therapist else None
     tz = ZoneInfo(chosen.practice.time_zone if chosen else settings.PRACTICE_TIME_ZONE)
     window_start = parse_instant(start, "start", tz) if start else now
     window_end = parse_instant(end, "end", tz) if end else window_start + dt.timedelta(days=7)

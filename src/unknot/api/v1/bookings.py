@@ -13,7 +13,7 @@ from pydantic import Field
 
 from unknot.api.auth import signed_in
 from unknot.api.errors import ApiError
-from unknot.api.v1.availability import known_technique, parse_instant
+from unknot.api.v1.availability import known_technique, known_therapist, parse_instant
 from unknot.apps.booking import services
 from unknot.apps.booking.access import access_booking_by_uid, is_practice_side
 from unknot.apps.booking.mappers import tz_for
@@ -141,14 +141,7 @@ def create_booking(
     technique = known_technique(ref, payload.technique)
     therapist = None
     if payload.therapist and payload.therapist != "any":
-        therapist = ref.therapist(payload.therapist)
-        if therapist is None:
-            raise ApiError(
-                422,
-                "unknown_therapist",
-                f"Unknown therapist '{payload.therapist}'.",
-                field="therapist",
-            )
+        therapist = known_therapist(ref, payload.therapist)
     tz = tz_for(therapist.practice) if therapist else timezone.get_default_timezone()
     start = parse_instant(payload.start, "start", tz)
     service = offered_service(ref, technique, payload.duration, therapist)

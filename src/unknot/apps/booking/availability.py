@@ -40,10 +40,18 @@ class OfferedSlot:
 
 
 def bookable_therapists(
-    *, technique: Technique, therapist_uid: str | None = None, now: dt.datetime | None = None
+    *,
+    technique: Technique,
+    therapist_uid: str | None = None,
+    now: dt.datetime | None = None,
+    ref: ScheduleReference | None = None,
 ) -> list:
-    """Active therapists practising ``technique`` with a verified licence (expiry checked later)."""
-    ref = schedule_reference(now=now or timezone.now())
+    """Active therapists practising ``technique`` with a verified licence (expiry checked later).
+
+    Callers that go on to ``services_for`` and the slot search pass one ``ref`` to all three:
+    each call without it reads the version token again.
+    """
+    ref = ref or schedule_reference(now=now or timezone.now())
     therapists = ref.bookable.get(technique.pk, [])
     if therapist_uid:
         return [t for t in therapists if t.uid == therapist_uid]

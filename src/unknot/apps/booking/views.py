@@ -61,6 +61,7 @@ from unknot.apps.booking.forms import (
     parse_instant,
 )
 from unknot.apps.booking.models import Booking, BookingStatus
+from unknot.apps.booking.reference import schedule_reference
 from unknot.apps.booking.safety import screen_for_booking
 from unknot.apps.guide.selectors import technique_page
 from unknot.apps.therapists.access import access_own_therapist_profile
@@ -345,11 +346,13 @@ def choose(request: HttpRequest, technique: str) -> HttpResponse:
 
 def _therapist_choices(technique, duration: int, now: dt.datetime) -> dict:
     """Therapists who practise it with a valid licence, soonest free slot first."""
-    therapists = bookable_therapists(technique=technique)
+    ref = schedule_reference(now=now)
+    therapists = bookable_therapists(technique=technique, ref=ref)
     offering = services_for(
         practice_ids={t.practice_id for t in therapists},
         technique=technique,
         duration_minutes=duration,
+        ref=ref,
     )
     therapists = [
         t
@@ -364,6 +367,7 @@ def _therapist_choices(technique, duration: int, now: dt.datetime) -> dict:
         duration_minutes=duration,
         window=s.TimeRange(now, now + dt.timedelta(days=horizon)),
         now=now,
+        ref=ref,
     )
     first_by_therapist = {slot.therapist.pk: slot for slot in soonest}
     times_url = reverse("booking:times", args=[technique.slug])

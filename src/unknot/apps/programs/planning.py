@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from unknot.apps.booking import mappers
 from unknot.apps.booking.availability import bookable_therapists, iter_offered_slots, services_for
 from unknot.apps.booking.errors import NotBookable
+from unknot.apps.booking.reference import schedule_reference
 from unknot.apps.practices.models import Service, Technique
 from unknot.apps.therapists.models import Therapist
 from unknot.domain import scheduling as s
@@ -146,13 +147,15 @@ def plan_series(
         raise NotBookable(
             "An accepted alternative names a session outside the series.", field="accept"
         )
+    ref = schedule_reference(now=now)
     candidates = bookable_therapists(
-        technique=technique, therapist_uid=therapist.uid if therapist else None
+        technique=technique, therapist_uid=therapist.uid if therapist else None, ref=ref
     )
     services = services_for(
         practice_ids={t.practice_id for t in candidates},
         technique=technique,
         duration_minutes=duration_minutes,
+        ref=ref,
     )
     candidates = [t for t in candidates if t.practice_id in services]
     if therapist is not None and not candidates:
@@ -193,6 +196,7 @@ def plan_series(
         window=window,
         now=now,
         therapist_uid=therapist.uid if therapist else None,
+        ref=ref,
     ):
         for slot in per_therapist:
             offered[slot.therapist.pk].append(slot)
