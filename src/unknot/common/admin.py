@@ -11,7 +11,7 @@ def is_back_office_user(user) -> bool:
     """Superusers, and practice staff who belong to a practice."""
     if not (user.is_active and user.is_staff):
         return False
-    return user.is_superuser or (user.role == "staff" and user.practice_id is not None)
+    return user.is_superuser or (user.is_practice_staff and user.practice_id is not None)
 
 
 class PracticeScopedAdmin(admin.ModelAdmin):

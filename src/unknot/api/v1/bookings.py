@@ -131,7 +131,7 @@ def create_booking(
     same Idempotency-Key and request were seen before, 409 ``slot_taken`` with alternatives,
     403 when the safety check refuses, 422 for bad input.
     """
-    if request.user.role != "client":
+    if not request.user.is_client:
         raise ApiError(403, "clients_only", "Only client accounts book sessions online.")
     # Technique, therapist and service come from the schedule's reference data in memory
     # (one tiny query for its version); the booking checks the therapist, their hours, the
@@ -211,7 +211,7 @@ def reschedule_booking(request: HttpRequest, uid: str, payload: RescheduleIn):
         by=request.user,
         new_start=start,
         now=timezone.now(),
-        staff_override=request.user.is_superuser or request.user.role == "staff",
+        staff_override=request.user.is_superuser or request.user.is_practice_staff,
     )
     return booking_out(access_booking_by_uid(request.user, uid), request.user)
 
@@ -241,7 +241,7 @@ def no_show_booking(request: HttpRequest, uid: str):
 def record_clearance(request: HttpRequest, uid: str, payload: ClearanceIn):
     """Staff record a doctor's clearance; a pending booking becomes confirmed."""
     booking = _practice_side_or_404(request, uid)
-    if not (request.user.is_superuser or request.user.role == "staff"):
+    if not (request.user.is_superuser or request.user.is_practice_staff):
         raise ApiError(403, "staff_only", "Only practice staff record clearances.")
     services.booking_record_clearance(
         booking=booking, by=request.user, now=timezone.now(), note=payload.note

@@ -19,7 +19,7 @@ router = Router(tags=["me"], auth=signed_in)
 
 def _client(request: HttpRequest):
     user = request.user
-    if user.role != "client" or user.is_superuser:
+    if not user.is_client or user.is_superuser:
         raise ApiError(403, "clients_only", "These endpoints are for client accounts.")
     return user
 

@@ -218,7 +218,7 @@ def create_program(
     Idempotency-Key, 409 ``series_conflict`` with the fresh preview when any session does not
     fit, 403 when the safety check refuses, 422 for bad input.
     """
-    if request.user.role != "client":
+    if not request.user.is_client:
         raise ApiError(403, "clients_only", "Only client accounts book programs online.")
     program_request = _request(request, payload)
     now = timezone.now()
@@ -297,7 +297,7 @@ def reschedule_program_session(
         by=request.user,
         new_start=start,
         now=timezone.now(),
-        staff_override=request.user.is_superuser or request.user.role == "staff",
+        staff_override=request.user.is_superuser or request.user.is_practice_staff,
     )
     return program_out(program, request.user)
 

@@ -107,7 +107,7 @@ def progress_out(request, client, practice_id) -> ProgressOut:
 @router.get("/progress", response=ProgressOut)
 def my_progress(request: HttpRequest):
     """The caller's own measures, sessions and suggestions (clients)."""
-    if request.user.role != "client":
+    if not request.user.is_client:
         raise ApiError(
             404, "not_found", "Clients read their progress here; use /progress/clients/{uid}."
         )

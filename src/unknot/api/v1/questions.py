@@ -178,7 +178,7 @@ def list_questions(
     """Your questions. A therapist gets their inbox by default (``box=asked`` for their own
     questions); anyone else gets the questions they asked."""
     user = request.user
-    therapist = Therapist.objects.filter(user=user).first() if user.role == "therapist" else None
+    therapist = Therapist.objects.filter(user=user).first() if user.is_therapist else None
     if box is None:
         box = "inbox" if therapist else "asked"
     if box == "inbox":

@@ -102,7 +102,7 @@ def entry_out(entry: WaitlistEntry) -> WaitlistEntryOut:
 
 
 def _clients_only(request: HttpRequest) -> None:
-    if request.user.role != "client":
+    if not request.user.is_client:
         raise ApiError(403, "clients_only", "Only client accounts use the waitlist.")
 
 

@@ -13,7 +13,12 @@ from unknot.common.models import new_uid
 class Role(models.TextChoices):
     CLIENT = "client", "Client"
     THERAPIST = "therapist", "Therapist"
-    STAFF = "staff", "Staff (front desk / owner)"
+    STAFF = "staff", "Front desk"
+    OWNER = "owner", "Owner (practice administrator)"
+
+
+PRACTICE_STAFF_ROLES = (Role.STAFF, Role.OWNER)
+PRACTICE_MEMBER_ROLES = (Role.THERAPIST, Role.STAFF, Role.OWNER)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -101,8 +106,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.THERAPIST
 
     @property
-    def is_practice_staff(self) -> bool:
+    def is_front_desk(self) -> bool:
         return self.role == Role.STAFF
+
+    @property
+    def is_owner(self) -> bool:
+        """The practice's administrator: everything the front desk does, plus its security
+        settings and its staff accounts."""
+        return self.role == Role.OWNER
+
+    @property
+    def is_practice_staff(self) -> bool:
+        """Front desk or owner: the people who run a practice's bookings."""
+        return self.role in PRACTICE_STAFF_ROLES
+
+    @property
+    def is_practice_member(self) -> bool:
+        """Anyone who works in a practice: therapists, front desk and owners."""
+        return self.role in PRACTICE_MEMBER_ROLES
 
 
 class ApiToken(models.Model):

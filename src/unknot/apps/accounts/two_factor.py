@@ -16,7 +16,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from unknot.apps.accounts.models import Role, User
+from unknot.apps.accounts.models import User
 
 RECOVERY_CODES = 10
 APP_DEVICE_NAME = "Authenticator app"
@@ -36,9 +36,7 @@ class Step(enum.Enum):
 
 
 def is_practice_side(user) -> bool:
-    return bool(
-        user.is_authenticated and (user.role in (Role.THERAPIST, Role.STAFF) or user.is_staff)
-    )
+    return bool(user.is_authenticated and (user.is_practice_member or user.is_staff))
 
 
 def required_by_practice(user) -> bool:

@@ -14,18 +14,18 @@ def can_see_booking(user, booking: Booking) -> bool:
         return True
     if booking.client_id == user.pk:
         return True
-    if user.role == "therapist" and booking.therapist.user_id == user.pk:
+    if user.is_therapist and booking.therapist.user_id == user.pk:
         return True
-    return user.role == "staff" and user.practice_id == booking.practice_id
+    return user.is_practice_staff and user.practice_id == booking.practice_id
 
 
 def is_practice_side(user, booking: Booking) -> bool:
     """True for the booking's therapist, staff of its practice and superusers."""
     if user.is_superuser:
         return True
-    if user.role == "therapist" and booking.therapist.user_id == user.pk:
+    if user.is_therapist and booking.therapist.user_id == user.pk:
         return True
-    return user.role == "staff" and user.practice_id == booking.practice_id
+    return user.is_practice_staff and user.practice_id == booking.practice_id
 
 
 def access_booking_by_uid(user, uid: str) -> Booking:

@@ -209,9 +209,9 @@ def bookings_visible_to(
     qs = Booking.objects.all()
     if user.is_superuser:
         pass
-    elif user.role == "therapist":
+    elif user.is_therapist:
         qs = qs.filter(therapist__user=user)
-    elif user.role == "staff":
+    elif user.is_practice_staff:
         qs = qs.filter(practice_id=user.practice_id)
     else:
         qs = qs.filter(client=user)

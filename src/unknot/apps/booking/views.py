@@ -130,7 +130,7 @@ def _when(start: dt.datetime, end: dt.datetime | None = None) -> str:
 
 
 def _is_staff(user) -> bool:
-    return user.is_superuser or getattr(user, "role", None) == "staff"
+    return user.is_superuser or getattr(user, "is_practice_staff", False)
 
 
 def _tz_name(zone: ZoneInfo, at: dt.datetime) -> str:
@@ -579,7 +579,7 @@ def _render_confirm(
     if not user.is_authenticated:
         context.setdefault("signin_form", _sign_in_form(request))
         context.setdefault("signup_form", SignUpForm(prefix="signup"))
-    elif user.role != "client":
+    elif not user.is_client:
         context["not_client"] = True
     elif "refusal" not in context and "taken" not in context:
         try:
@@ -590,7 +590,7 @@ def _render_confirm(
             context["refusal"] = _refusal(error)
         else:
             context["needs_clearance"] = screening.needs_clearance
-    if "refusal" not in context and user.is_authenticated and user.role == "client":
+    if "refusal" not in context and user.is_authenticated and user.is_client:
         context["form"] = form or ConfirmForm(
             initial={
                 **choice.query,
@@ -649,7 +649,7 @@ def _book(request: HttpRequest, choice: Choice, start, now, context: dict) -> Ht
     if not user.is_authenticated:
         context["must_sign_in"] = True
         return _render_anonymous(request, context)
-    if user.role != "client":
+    if not user.is_client:
         context["not_client"] = True
         return render(request, "booking/confirm.html", context, status=403)
     form = ConfirmForm(request.POST)
@@ -744,7 +744,7 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "booking/my_appointments.html",
-        {"upcoming": upcoming, "past": past, "is_client": request.user.role == "client"},
+        {"upcoming": upcoming, "past": past, "is_client": request.user.is_client},
     )
 
 
@@ -1009,7 +1009,7 @@ def _calendar_practice(request: HttpRequest):
         if not practices:
             raise BadInput(404, "There is no practice yet.")
         return practices[0]
-    if user.role == "staff" and user.practice_id:
+    if user.is_practice_staff and user.practice_id:
         if wanted and wanted != user.practice.slug:
             raise Http404("No such practice.")
         return user.practice

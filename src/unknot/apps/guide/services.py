@@ -8,16 +8,13 @@ from collections.abc import Mapping
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from unknot.apps.accounts.models import Role
 from unknot.apps.guide.models import SavedAssessment
 from unknot.domain.guide import assess, parse_intake
 
 
 def can_save_assessments(user) -> bool:
     """Only signed-in, active client accounts keep assessments (booking reads the latest)."""
-    return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.CLIENT
-    )
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_client)
 
 
 @transaction.atomic

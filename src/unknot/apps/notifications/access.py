@@ -23,4 +23,4 @@ def access_feed_by_token(token: str) -> CalendarFeed:
 
 def can_have_feed(user) -> bool:
     """Clients and therapists have a calendar of sessions; staff work in the back office."""
-    return bool(user.is_authenticated and user.is_active and user.role in ("client", "therapist"))
+    return bool(user.is_authenticated and user.is_active and (user.is_client or user.is_therapist))

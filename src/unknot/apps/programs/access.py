@@ -12,7 +12,7 @@ from unknot.apps.programs.models import Program
 
 
 def _is_its_therapist(user, program: Program) -> bool:
-    if user.role != "therapist":
+    if not user.is_therapist:
         return False
     if program.therapist_id and program.therapist.user_id == user.pk:
         return True
@@ -25,7 +25,7 @@ def is_practice_side(user, program: Program) -> bool:
         return False
     if user.is_superuser:
         return True
-    if user.role == "staff":
+    if user.is_practice_staff:
         return user.practice_id == program.practice_id
     return _is_its_therapist(user, program)
 

@@ -25,9 +25,9 @@ def programs_visible_to(*, user) -> QuerySet[Program]:
     qs = Program.objects.all()
     if user.is_superuser:
         pass
-    elif user.role == "therapist":
+    elif user.is_therapist:
         qs = qs.filter(sessions__booking__therapist__user=user).distinct()
-    elif user.role == "staff":
+    elif user.is_practice_staff:
         qs = qs.filter(practice_id=user.practice_id)
     else:
         qs = qs.filter(client=user)

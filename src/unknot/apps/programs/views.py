@@ -104,7 +104,7 @@ def _series_tz(technique: Technique, duration: int, therapist: Therapist | None)
 
 
 def _clients_only(request: HttpRequest) -> None:
-    if request.user.role != "client":
+    if not request.user.is_client:
         raise Http404("Programs are booked by clients.")
 
 
@@ -127,7 +127,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/list.html",
-        {"items": items, "is_client": request.user.role == "client"},
+        {"items": items, "is_client": request.user.is_client},
     )
 
 
@@ -450,7 +450,7 @@ def session_reschedule(request: HttpRequest, uid: str, index: int) -> HttpRespon
                     by=request.user,
                     new_start=start,
                     now=timezone.now(),
-                    staff_override=request.user.is_superuser or request.user.role == "staff",
+                    staff_override=request.user.is_superuser or request.user.is_practice_staff,
                 )
             except SlotTaken as taken:
                 messages.error(request, taken.message)

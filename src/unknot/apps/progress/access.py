@@ -36,7 +36,7 @@ def access_own_booking_for_checkin(user, booking_uid: str, kind: str) -> Booking
     booking = _booking(booking_uid)
     if booking is None or kind not in CheckInKind.values:
         raise Http404("No such session.")
-    if not _active(user) or user.role != "client" or booking.client_id != user.pk:
+    if not _active(user) or not user.is_client or booking.client_id != user.pk:
         raise Http404("No such session.")
     return booking
 
@@ -83,7 +83,7 @@ def access_checkin(user, uid: str, *, via: str = "web") -> CheckIn:
 
 def practice_scope(user) -> int | None:
     """The practice whose clients ``user`` may see (None: not on the practice side)."""
-    if not _active(user) or user.role not in ("therapist", "staff"):
+    if not _active(user) or not user.is_practice_member:
         return None
     return user.practice_id
 
@@ -113,7 +113,7 @@ def can_decide(user, suggestion: ReviewSuggestion) -> bool:
     """Therapists of the suggestion's practice (and superusers) decide on it."""
     if not is_practice_member(user, suggestion.practice_id):
         return False
-    return user.is_superuser or user.role == "therapist"
+    return user.is_superuser or user.is_therapist
 
 
 def access_suggestion(user, uid: str, *, decide: bool = False) -> ReviewSuggestion:

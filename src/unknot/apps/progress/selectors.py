@@ -307,7 +307,7 @@ def practice_clients(user, *, now: dt.datetime) -> list[dict]:
     """
     practice_id = user.practice_id
     bookings = Booking.objects.filter(practice_id=practice_id)
-    if user.role == "therapist":
+    if user.is_therapist:
         bookings = bookings.filter(therapist__user=user)
     client_ids = set(bookings.values_list("client_id", flat=True))
     open_counts: dict[int, int] = defaultdict(int)

@@ -44,7 +44,7 @@ def _back_map(selected=()) -> list:
 @login_required
 def my_progress(request: HttpRequest) -> HttpResponse:
     """The client's charts, check-ins to do, suggestions and shared session summaries."""
-    if request.user.role != "client":
+    if not request.user.is_client:
         if practice_scope(request.user) is not None:
             return redirect("progress:clients")
         raise Http404("Progress pages are for clients.")

@@ -13,8 +13,6 @@ from unknot.apps.booking.models import Booking
 from unknot.apps.records import audit
 from unknot.apps.records.models import SessionNote
 
-PRACTICE_ROLES = ("therapist", "staff")
-
 
 def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
@@ -26,7 +24,7 @@ def is_practice_member(user, practice_id: int | None) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.role in PRACTICE_ROLES and user.practice_id == practice_id
+    return user.is_practice_member and user.practice_id == practice_id
 
 
 def can_read_notes(user, booking: Booking) -> bool:
@@ -34,7 +32,7 @@ def can_read_notes(user, booking: Booking) -> bool:
 
 
 def can_write_note(user, booking: Booking) -> bool:
-    return _active(user) and user.role == "therapist" and booking.therapist.user_id == user.pk
+    return _active(user) and user.is_therapist and booking.therapist.user_id == user.pk
 
 
 def _booking(uid: str) -> Booking:

@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from unknot.apps.records.models import AuditAction, AuditEntry
 
-ROLE_WORDS = {"client": "client", "therapist": "therapist", "staff": "practice staff"}
+ROLE_WORDS = {
+    "client": "client",
+    "therapist": "therapist",
+    "staff": "front desk",
+    "owner": "practice owner",
+}
 
 
 def actor_label(user) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from unknot.apps.accounts.models import ApiToken, Role
+from unknot.apps.accounts.models import ApiToken
 from unknot.apps.booking.models import Booking, BookingStatus
 from unknot.apps.practices.models import Practice, Technique
 from unknot.apps.records import audit, registry
@@ -48,7 +48,7 @@ def consent_set(*, user, kind: str, granted: bool, now: dt.datetime, via: str = 
         raise RecordsError(
             f"Unknown consent '{kind}'.", problems={"kind": f"one of {', '.join(WORDINGS)}"}
         )
-    if not (user.is_active and user.role == Role.CLIENT):
+    if not (user.is_active and user.is_client):
         raise RecordsError("Only client accounts record consents.", code="clients_only")
     return Consent.objects.create(
         user=user,
@@ -264,7 +264,7 @@ def account_close(*, user, now: dt.datetime, via: str = "web") -> AccountClosure
     Raises:
         RecordsError: ``user`` is not an active client account.
     """
-    if not (user.is_active and user.role == Role.CLIENT) or user.is_superuser:
+    if not (user.is_active and user.is_client) or user.is_superuser:
         raise RecordsError("Only client accounts can be closed here.", code="clients_only")
     if AccountClosure.objects.filter(user=user).exists():
         raise RecordsError("This account is already closed.", code="already_closed")

@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover
 
 
 def _client_only(request: HttpRequest):
-    if request.user.role != "client" or request.user.is_superuser:
+    if not request.user.is_client or request.user.is_superuser:
         raise Http404("This page is for clients.")
     return request.user
 
@@ -142,7 +142,7 @@ def close_account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notes(request: HttpRequest) -> HttpResponse:
-    if request.user.role != "therapist":
+    if not request.user.is_therapist:
         raise Http404("Session notes are written by therapists.")
     return render(
         request,

@@ -11,7 +11,7 @@ def access_own_therapist_profile(user) -> Therapist:
     """The signed-in therapist's own profile; 404 for anyone else (no profile, not a therapist)."""
     if not user.is_authenticated:
         raise Http404
-    if user.role != "therapist":
+    if not user.is_therapist:
         raise Http404
     therapist = Therapist.objects.filter(user=user).first()
     if therapist is None:

@@ -16,7 +16,7 @@ from unknot.apps.waitlist.forms import JoinForm
 
 
 def _clients_only(request: HttpRequest) -> None:
-    if request.user.role != "client":
+    if not request.user.is_client:
         raise Http404("The waitlist is for clients.")
 
 
