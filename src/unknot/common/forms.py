@@ -6,11 +6,15 @@ from django import forms
 
 
 class StyledFormMixin:
-    """Adds Bootstrap's classes to each widget and marks invalid fields for assistive tech."""
+    """Adds Bootstrap's classes to each widget and marks invalid fields for assistive tech.
+
+    Styling happens before validation, and marking after it (``full_clean``): reading
+    ``self.errors`` while styling would validate the form before its later fields are styled.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(
                 widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput
@@ -20,10 +24,6 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
-            if self.is_bound and name in self.errors:
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"id_{name}_errors"
 
     def full_clean(self) -> None:
         super().full_clean()
