@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
+import pkgutil
+
 import pytest
 from django import forms
 
+import unknot.apps
 from unknot.common.forms import StyledFormMixin
 
 
@@ -52,3 +57,39 @@ def test_a_valid_field_in_an_invalid_form_is_styled_but_not_marked():
     assert _classes(form, "first") == {"form-control"}
     assert _classes(form, "second") == {"form-control", "is-invalid"}
     assert "aria-invalid" not in form.fields["first"].widget.attrs
+
+
+def _all_form_classes() -> list[type]:
+    for info in pkgutil.walk_packages(unknot.apps.__path__, "unknot.apps."):
+        if info.name.endswith(".forms"):
+            importlib.import_module(info.name)
+    found, todo = [], [forms.BaseForm]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("unknot.") and hasattr(cls, "base_fields"):
+            found.append(cls)
+    return found
+
+
+def _pickers():
+    for cls in _all_form_classes():
+        for name, field in cls.base_fields.items():
+            widget = field.widget
+            if getattr(widget, "input_type", None) in ("date", "time") or widget.attrs.get(
+                "type"
+            ) in ("date", "time"):
+                yield f"{cls.__module__}.{cls.__name__}.{name}", widget
+
+
+def test_forms_are_found():
+    names = {cls.__name__ for cls in _all_form_classes()}
+    assert {"ConfirmForm", "SignUpForm"} <= names
+
+
+@pytest.mark.parametrize(("where", "widget"), [pytest.param(w, x, id=w) for w, x in _pickers()])
+def test_every_date_and_time_picker_is_given_an_iso_value(where, widget):
+    value = widget.format_value(
+        dt.date(2027, 3, 9) if widget.input_type == "date" else dt.time(9, 30)
+    )
+    assert value == ("2027-03-09" if widget.input_type == "date" else "09:30"), where

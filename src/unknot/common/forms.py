@@ -36,6 +36,25 @@ class StyledFormMixin:
                 attrs["aria-describedby"] = f"id_{name}_errors"
 
 
+class DatePicker(forms.DateInput):
+    """The browser's date picker. Its value is always ISO 8601 (``2026-12-01``), whatever the
+    site's locale: a ``dd/mm/yyyy`` value is blank in a date input, so every edit would lose it."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class TimePicker(forms.TimeInput):
+    """The browser's time picker, in quarter hours, with an ``HH:MM`` value."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs={"step": 900, **(attrs or {})}, format="%H:%M")
+
+
 def optional_text(
     label: str, *, rows: int = 3, max_length: int = 5000, **kwargs
 ) -> forms.CharField:

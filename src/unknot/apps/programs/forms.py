@@ -10,7 +10,7 @@ from unknot.apps.booking.models import Weekday
 from unknot.apps.practices.models import Technique
 from unknot.apps.programs.models import MAX_EVERY_DAYS, MAX_SESSIONS
 from unknot.apps.therapists.models import Therapist
-from unknot.common.forms import StyledFormMixin
+from unknot.common.forms import DatePicker, StyledFormMixin, TimePicker
 
 ANY = "any"
 INTERVALS = [
@@ -40,13 +40,11 @@ class _BuilderFields(forms.Form):
     duration = forms.TypedChoiceField(coerce=int, label="Session length", choices=())
     therapist = forms.ChoiceField(label="Therapist", choices=())
     weekday = forms.TypedChoiceField(coerce=int, choices=Weekday.choices, label="Day of the week")
-    time = forms.TimeField(
-        label="Time", widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
-    )
+    time = forms.TimeField(label="Time", widget=TimePicker())
     starting = forms.DateField(
         label="Starting from",
         help_text="The first session is on the chosen day of the week on or after this date.",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
     )
     every_days = forms.TypedChoiceField(coerce=int, label="How often", choices=INTERVALS)
     sessions = forms.IntegerField(label="Number of sessions", min_value=1, max_value=MAX_SESSIONS)
@@ -113,10 +111,8 @@ class SeriesForm(forms.Form):
 
 
 class RescheduleForm(StyledFormMixin, forms.Form):
-    day = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(
-        label="New time", widget=forms.TimeInput(attrs={"type": "time", "step": 900})
-    )
+    day = forms.DateField(label="New date", widget=DatePicker())
+    time = forms.TimeField(label="New time", widget=TimePicker())
 
 
 class _AdjustFields(forms.Form):
@@ -141,9 +137,5 @@ class AdjustForm(StyledFormMixin, _AdjustFields):
 
 
 class MoveRestForm(StyledFormMixin, forms.Form):
-    day = forms.DateField(
-        label="Date of the next session", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    time = forms.TimeField(
-        label="Time", widget=forms.TimeInput(attrs={"type": "time", "step": 900})
-    )
+    day = forms.DateField(label="Date of the next session", widget=DatePicker())
+    time = forms.TimeField(label="Time", widget=TimePicker())

@@ -2,7 +2,7 @@ from django import forms
 
 from unknot.apps.practices.models import Technique
 from unknot.apps.therapists.models import Language, Therapist
-from unknot.common.forms import StyledFormMixin
+from unknot.common.forms import DatePicker, StyledFormMixin
 
 
 class DirectoryFilterForm(StyledFormMixin, forms.Form):
@@ -29,7 +29,7 @@ class TherapistProfileForm(StyledFormMixin, forms.ModelForm):
             "languages",
         ]
         widgets = {
-            "licence_expires_on": forms.DateInput(attrs={"type": "date"}),
+            "licence_expires_on": DatePicker(),
             "techniques": forms.CheckboxSelectMultiple,
             "languages": forms.CheckboxSelectMultiple,
             "bio": forms.Textarea(attrs={"rows": 6}),

@@ -7,7 +7,7 @@ from django import forms
 from unknot.apps.booking.models import Weekday
 from unknot.apps.practices.models import Technique
 from unknot.apps.therapists.models import Therapist
-from unknot.common.forms import StyledFormMixin
+from unknot.common.forms import DatePicker, StyledFormMixin, TimePicker
 
 ANY = ""
 
@@ -27,19 +27,15 @@ class _JoinFields(forms.Form):
     earliest_time = forms.TimeField(
         required=False,
         label="Not before",
-        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+        widget=TimePicker(),
     )
     latest_time = forms.TimeField(
         required=False,
         label="Finished by",
-        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+        widget=TimePicker(),
     )
-    earliest_date = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    latest_date = forms.DateField(
-        required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    earliest_date = forms.DateField(required=False, label="From", widget=DatePicker())
+    latest_date = forms.DateField(required=False, label="Until", widget=DatePicker())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
