@@ -186,10 +186,16 @@ WEB: dict[str, list[Probe]] = {
     "programs:preview": [Probe("POST", CLIENTS)],
     # A program: its client, the therapist of its sessions and staff of its practice.
     "programs:detail": [Probe("GET", BOOKING_PARTIES, kw(uid="program.uid"))],
-    "programs:cancel": [Probe("POST", PARTIES_REDIRECT, kw(uid="program.uid"))],
+    "programs:cancel": [
+        Probe("GET", BOOKING_PARTIES, kw(uid="program.uid")),
+        Probe("POST", PARTIES_REDIRECT, kw(uid="program.uid")),
+    ],
     "programs:adjust": [Probe("GET", PROGRAM_PRACTICE_SIDE, kw(uid="program.uid"))],
     "programs:move_rest": [Probe("GET", BOOKING_PARTIES, kw(uid="program.uid"))],
-    "programs:session_cancel": [Probe("POST", PARTIES_REDIRECT, kw(uid="program.uid", index=1))],
+    "programs:session_cancel": [
+        Probe("GET", BOOKING_PARTIES, kw(uid="program.uid", index=1)),
+        Probe("POST", PARTIES_REDIRECT, kw(uid="program.uid", index=1)),
+    ],
     "programs:session_reschedule": [Probe("POST", BOOKING_PARTIES, kw(uid="program.uid", index=1))],
     # Waitlist.
     "waitlist:mine": [Probe("GET", CLIENTS)],

@@ -164,6 +164,48 @@ def test_program_page_cancel_one_and_the_rest(signed_in, program, client, other_
     assert client.get(url).status_code == 404
 
 
+def test_cancelling_asks_first_and_changes_nothing_until_confirmed(signed_in, program):
+    detail = signed_in.get(reverse("programs:detail", args=[program.uid])).content.decode()
+    # The program page only links to the questions; no button there cancels anything.
+    assert 'action="' + reverse("programs:cancel", args=[program.uid]) not in detail
+    assert 'action="' + reverse("programs:session_cancel", args=[program.uid, 1]) not in detail
+    rest = signed_in.get(reverse("programs:cancel", args=[program.uid]))
+    assert rest.status_code == 200
+    body = rest.content.decode()
+    assert body.count("Free to cancel") == 4 and "Yes, cancel 4 sessions" in body
+    one = signed_in.get(reverse("programs:session_cancel", args=[program.uid, 1]))
+    assert one.status_code == 200 and "Cancel session 2?" in one.content.decode()
+    assert "Cancelling now is free" in one.content.decode()
+    assert {b.status for b in program.bookings} == {"confirmed"}
+
+
+def test_the_question_says_which_sessions_would_be_late(signed_in, program):
+    # A cut-off that reaches past the first session but not the second makes one of them late.
+    first, second = (program.sessions.get(index=i).booking for i in (0, 1))
+    practice = program.practice
+    hours_to = lambda b: (b.starts_at - NOW).total_seconds() / 3600  # noqa: E731
+    practice.cancellation_cutoff_hours = int(hours_to(first)) + 1
+    assert practice.cancellation_cutoff_hours < hours_to(second)
+    practice.save(update_fields=["cancellation_cutoff_hours"])
+    body = signed_in.get(reverse("programs:cancel", args=[program.uid])).content.decode()
+    assert body.count("Late cancellation") == 1 and body.count("Free to cancel") == 3
+    assert 'data-testid="late-warning"' in body and "1 of these session is" in body
+    one = signed_in.get(reverse("programs:session_cancel", args=[program.uid, 0]))
+    assert "recorded as late" in one.content.decode()
+    other = signed_in.get(reverse("programs:session_cancel", args=[program.uid, 1]))
+    assert "Cancelling now is free" in other.content.decode()
+
+
+def test_a_session_that_is_not_to_come_has_no_question(signed_in, program):
+    signed_in.post(reverse("programs:session_cancel", args=[program.uid, 1]))
+    assert (
+        signed_in.get(reverse("programs:session_cancel", args=[program.uid, 1])).status_code == 404
+    )
+    assert (
+        signed_in.get(reverse("programs:session_cancel", args=[program.uid, 9])).status_code == 404
+    )
+
+
 def test_move_a_session_from_its_page(signed_in, setup, program):
     url = reverse("programs:session_reschedule", args=[program.uid, 2])
     assert signed_in.get(url).status_code == 200

@@ -61,6 +61,7 @@ from unknot.apps.booking.forms import (
     parse_instant,
 )
 from unknot.apps.booking.models import Booking, BookingStatus
+from unknot.apps.booking.policy import BookingPolicy, booking_policy
 from unknot.apps.booking.reference import schedule_reference
 from unknot.apps.booking.safety import screen_for_booking
 from unknot.apps.guide.selectors import technique_page
@@ -697,19 +698,9 @@ def _book(request: HttpRequest, choice: Choice, start, now, context: dict) -> Ht
 # --- 4. one appointment, 5. my appointments ---------------------------------------------------
 
 
-def _policy(booking: Booking, now: dt.datetime) -> dict:
+def _policy(booking: Booking, now: dt.datetime) -> BookingPolicy:
     """What the client may still do with ``booking`` under its practice's policy."""
-    active = booking.status in (BookingStatus.PENDING, BookingStatus.CONFIRMED)
-    started = now >= booking.starts_at
-    cutoff = dt.timedelta(hours=booking.practice.cancellation_cutoff_hours)
-    return {
-        "active": active,
-        "started": started,
-        "can_cancel": active and not started,
-        "late": active and not started and booking.starts_at - now < cutoff,
-        "can_reschedule": active and s.can_reschedule(now, booking.starts_at, cutoff),
-        "cutoff_hours": booking.practice.cancellation_cutoff_hours,
-    }
+    return booking_policy(booking, now)
 
 
 @login_required
@@ -736,7 +727,7 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     upcoming, past = [], []
     for booking in selectors.booking_list_for_client(client=request.user):
         entry = {"b": booking, "policy": _policy(booking, now)}
-        if entry["policy"]["active"] and booking.ends_at > now:
+        if entry["policy"].active and booking.ends_at > now:
             upcoming.append(entry)
         else:
             past.append(entry)
@@ -756,11 +747,11 @@ def cancel(request: HttpRequest, uid: str) -> HttpResponse:
     now = timezone.now()
     policy = _policy(booking, now)
     back = reverse("booking:appointment", args=[booking.uid])
-    if not policy["active"]:
+    if not policy.active:
         raise BadInput(
             409, f"A {booking.get_status_display().lower()} booking cannot be cancelled.", back=back
         )
-    if policy["started"]:
+    if policy.started:
         raise BadInput(
             409, "This session has already started and can no longer be cancelled.", back=back
         )
@@ -799,15 +790,15 @@ def reschedule(request: HttpRequest, uid: str) -> HttpResponse:
     policy = _policy(booking, now)
     staff = _is_staff(request.user)
     back = reverse("booking:appointment", args=[booking.uid])
-    if not policy["active"]:
+    if not policy.active:
         raise BadInput(
             409, f"A {booking.get_status_display().lower()} booking cannot be moved.", back=back
         )
-    if not policy["can_reschedule"] and not (staff and not policy["started"]):
+    if not policy.can_reschedule and not (staff and not policy.started):
         raise BadInput(
             409,
             "It is too late to move this session online: changes are possible up to "
-            f"{policy['cutoff_hours']} hours before. Please call {booking.practice.name} on "
+            f"{policy.cutoff_hours} hours before. Please call {booking.practice.name} on "
             f"{booking.practice.phone}.",
             back=back,
         )

@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from unknot.apps.booking import selectors as booking_selectors
 from unknot.apps.booking.errors import BookingError, SlotTaken
 from unknot.apps.booking.mappers import tz_for
+from unknot.apps.booking.policy import booking_policy
 from unknot.apps.guide.access import access_own_assessment
 from unknot.apps.practices.models import Technique
 from unknot.apps.programs import selectors, services
@@ -382,9 +383,23 @@ def program_detail(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def program_cancel(request: HttpRequest, uid: str) -> HttpResponse:
+    """GET asks first, with each session's terms (late or free); POST cancels the rest."""
     program = access_program_by_uid(request.user, uid)
+    if request.method == "GET":
+        now = timezone.now()
+        rows = [r for r in selectors.session_rows(program, now) if r.upcoming]
+        return render(
+            request,
+            "programs/cancel.html",
+            {
+                "program": program,
+                "rows": [(row, booking_policy(row.booking, now)) for row in rows],
+                "late": sum(1 for row in rows if booking_policy(row.booking, now).late),
+                "tz": program.practice.time_zone,
+            },
+        )
     try:
         cancelled = services.program_cancel(program=program, by=request.user, now=timezone.now())
     except BookingError as refusal:
@@ -397,9 +412,27 @@ def program_cancel(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_cancel(request: HttpRequest, uid: str, index: int) -> HttpResponse:
+    """GET asks first, with the session's terms; POST cancels that one session."""
     program = access_program_by_uid(request.user, uid)
+    if request.method == "GET":
+        row = next(
+            (r for r in selectors.session_rows(program, timezone.now()) if r.index == index),
+            None,
+        )
+        if row is None or not row.upcoming:
+            raise Http404("This program has no such session to cancel.")
+        return render(
+            request,
+            "programs/session_cancel.html",
+            {
+                "program": program,
+                "row": row,
+                "policy": booking_policy(row.booking, timezone.now()),
+                "tz": program.practice.time_zone,
+            },
+        )
     try:
         booking = services.program_session_cancel(
             program=program, index=index, by=request.user, now=timezone.now()
