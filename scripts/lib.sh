@@ -121,6 +121,7 @@ exec_tests() {
   lint-imports --no-cache
   log "Django system checks (production settings, deploy checklist)"
   SECRET_KEY=check-only-$(date +%s)-not-a-real-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') \
+    UNKNOT_FIELD_KEYS=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
     DJANGO_SETTINGS_MODULE=unknot.config.settings.prod ALLOWED_HOSTS=unknot.example \
     "$VENV/bin/unknot" check --deploy --fail-level WARNING
   "$VENV/bin/unknot" makemigrations --check --dry-run --verbosity 0 \
