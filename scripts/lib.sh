@@ -95,18 +95,37 @@ stop_test_postgres() {
 }
 
 exec_demo() {
+  # The demo as production runs: debug off, a secret generated on first run (var/secrets/),
+  # gunicorn with threads, static files collected into var/static and served by WhiteNoise.
   ensure_venv base
-  export DJANGO_SETTINGS_MODULE=unknot.config.settings.dev
+  export DJANGO_SETTINGS_MODULE=unknot.config.settings.demo
   log "Migrating the embedded SQLite database (var/unknot.sqlite3)"
   "$VENV/bin/unknot" migrate --verbosity 0
   log "Building the demo practice"
   "$VENV/bin/unknot" demo
-  log "Starting the background task worker"
-  "$VENV/bin/unknot" db_worker --verbosity 0 >var/worker.log 2>&1 &
-  local worker=$!
-  trap 'kill $worker 2>/dev/null || true' EXIT
-  log "Serving the demo on http://127.0.0.1:8000 (Ctrl-C to stop)"
+  log "Collecting static files into var/static"
+  "$VENV/bin/unknot" collectstatic --no-input --verbosity 0
+  start_worker
+  log "Serving the demo on http://127.0.0.1:8000 with gunicorn, debug off (Ctrl-C to stop)"
+  "$VENV/bin/gunicorn" -c python:unknot.config.gunicorn_demo --bind 127.0.0.1:8000 "$@"
+}
+
+exec_serve() {
+  # For developers: Django's auto-reloading development server, with debug, on the same data.
+  ensure_venv dev
+  export DJANGO_SETTINGS_MODULE=unknot.config.settings.dev
+  "$VENV/bin/unknot" migrate --verbosity 0
+  start_worker
+  log "Development server (auto-reload, DEBUG on) on http://127.0.0.1:8000 (Ctrl-C to stop)"
   "$VENV/bin/unknot" runserver 127.0.0.1:8000 "$@"
+}
+
+start_worker() {
+  log "Starting the background task worker (log: var/worker.log)"
+  "$VENV/bin/unknot" db_worker --verbosity 0 >var/worker.log 2>&1 &
+  WORKER_PID=$!
+  trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT
+  trap 'exit 130' INT TERM
 }
 
 exec_tests() {

@@ -121,7 +121,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "unknot.common.staticfiles.StaticFilesStorage"},
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
