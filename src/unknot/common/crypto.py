@@ -7,7 +7,7 @@ Two key rings, both lists of Fernet keys with the current key first:
 - ``BACKUP_ENCRYPTION_KEYS`` (UNKNOT_BACKUP_KEYS, the field keys when unset) for backup files.
 
 Every key of a ring decrypts and only the first encrypts, so a new key is rolled out without
-downtime and old rows are re-encrypted afterwards by ``unknot rotate_keys`` (docs/security.md).
+downtime and old rows are re-encrypted afterwards by ``unknot rotate_keys`` (docs/encryption.md).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class DecryptionError(Exception):
 def _ring(keys: tuple[str, ...], name: str) -> MultiFernet:
     if not keys:
         raise ImproperlyConfigured(
-            f"{name} is empty: set UNKNOT_FIELD_KEYS (see docs/security.md) before reading or "
+            f"{name} is empty: set UNKNOT_FIELD_KEYS (see docs/encryption.md) before reading or "
             "writing encrypted data."
         )
     return MultiFernet([Fernet(key) for key in keys])

@@ -92,7 +92,7 @@ def field_keys(*, required: bool, default: list[str] | None = None) -> list[str]
         if required:
             raise ImproperlyConfigured(
                 "UNKNOT_FIELD_KEYS is not set: clinical notes are encrypted at rest and "
-                "production refuses to start without its key (docs/security.md)."
+                "production refuses to start without its key (docs/encryption.md)."
             )
         keys = list(default or [])
     return _check_fernet_keys("UNKNOT_FIELD_KEYS", keys)

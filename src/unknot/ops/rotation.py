@@ -3,7 +3,7 @@
 Readers accept every key of UNKNOT_FIELD_KEYS, so the app keeps running while this goes through
 the tables in batches. A row is written only when its ciphertext is not under the current key,
 and only if it is still the ciphertext that was read (a concurrent save wins), so running it
-again changes nothing. Afterwards the retired keys can be removed (docs/security.md).
+again changes nothing. Afterwards the retired keys can be removed (docs/encryption.md).
 """
 
 from __future__ import annotations
