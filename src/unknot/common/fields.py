@@ -97,8 +97,13 @@ def _convert(table: str, columns: tuple[str, ...], change, *, batch: int = 500):
                                 [new, pk],
                             )
             if len(rows) < batch:
-                return
+                break
             last = rows[-1][0]
+        if connection.vendor == "postgresql":
+            # Fire the deferred foreign-key checks the updates queued, so that a schema change
+            # later in this migration (ALTER TABLE) is allowed in the same transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     return run
 
