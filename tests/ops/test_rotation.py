@@ -97,3 +97,16 @@ def test_rotate_keys_without_the_key_that_wrote_a_row_fails_clearly(settings, wr
     settings.FIELD_ENCRYPTION_KEYS = [NEW]
     with pytest.raises(CommandError, match="none of the field keys"):
         rotate()
+
+
+def test_check_and_migrate_stop_when_the_keys_do_not_open_stored_rows(
+    settings, written_with_old_key
+):
+    from django.core.management.base import SystemCheckError
+
+    settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]
+    call_command("check", "--database", "default")  # every key it needs is there
+
+    settings.FIELD_ENCRYPTION_KEYS = [NEW]
+    with pytest.raises(SystemCheckError, match=r"unknot.E100.*records_sessionnote.subjective"):
+        call_command("check", "--database", "default")
