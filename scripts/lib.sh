@@ -107,7 +107,12 @@ exec_demo() {
   "$VENV/bin/unknot" collectstatic --no-input --verbosity 0
   start_worker
   log "Serving the demo on http://127.0.0.1:8000 with gunicorn, debug off (Ctrl-C to stop)"
-  "$VENV/bin/gunicorn" -c python:unknot.config.gunicorn_demo --bind 127.0.0.1:8000 "$@"
+  # In its own session, so Ctrl-C reaches only this script, which asks gunicorn's master to stop
+  # (its workers then finish cleanly instead of being killed mid-shutdown).
+  setsid "$VENV/bin/gunicorn" -c python:unknot.config.gunicorn_demo --bind 127.0.0.1:8000 "$@" &
+  SERVER_PID=$!
+  trap 'kill -INT "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" || true; exit 130' INT TERM
+  wait "$SERVER_PID"
 }
 
 exec_serve() {
