@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -12,6 +14,11 @@ VAR = BENCH / "var"
 DB_DIR = VAR / "db"
 RESULTS = VAR / "results"
 PG_PORT = int(os.environ.get("BENCH_PG_PORT", "54401"))
+
+# The bench's synthetic data is encrypted like production's (encrypted clinical fields) with one
+# fixed key, so databases generated once are read by every later run and by every process.
+BENCH_FIELD_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"unknot bench field key").digest())
+os.environ.setdefault("UNKNOT_FIELD_KEYS", BENCH_FIELD_KEY.decode())
 
 
 def database_url(engine: str, name: str) -> str:

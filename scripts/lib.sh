@@ -95,18 +95,42 @@ stop_test_postgres() {
 }
 
 exec_demo() {
+  # The demo as production runs: debug off, a secret generated on first run (var/secrets/),
+  # gunicorn with threads, static files collected into var/static and served by WhiteNoise.
   ensure_venv base
-  export DJANGO_SETTINGS_MODULE=unknot.config.settings.dev
+  export DJANGO_SETTINGS_MODULE=unknot.config.settings.demo
   log "Migrating the embedded SQLite database (var/unknot.sqlite3)"
   "$VENV/bin/unknot" migrate --verbosity 0
   log "Building the demo practice"
   "$VENV/bin/unknot" demo
-  log "Starting the background task worker"
-  "$VENV/bin/unknot" db_worker --verbosity 0 >var/worker.log 2>&1 &
-  local worker=$!
-  trap 'kill $worker 2>/dev/null || true' EXIT
-  log "Serving the demo on http://127.0.0.1:8000 (Ctrl-C to stop)"
+  log "Collecting static files into var/static"
+  "$VENV/bin/unknot" collectstatic --no-input --verbosity 0
+  start_worker
+  log "Serving the demo on http://127.0.0.1:8000 with gunicorn, debug off (Ctrl-C to stop)"
+  # In its own session, so Ctrl-C reaches only this script, which asks gunicorn's master to stop
+  # (its workers then finish cleanly instead of being killed mid-shutdown).
+  setsid "$VENV/bin/gunicorn" -c python:unknot.config.gunicorn_demo --bind 127.0.0.1:8000 "$@" &
+  SERVER_PID=$!
+  trap 'kill -INT "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" || true; exit 130' INT TERM
+  wait "$SERVER_PID"
+}
+
+exec_serve() {
+  # For developers: Django's auto-reloading development server, with debug, on the same data.
+  ensure_venv dev
+  export DJANGO_SETTINGS_MODULE=unknot.config.settings.dev
+  "$VENV/bin/unknot" migrate --verbosity 0
+  start_worker
+  log "Development server (auto-reload, DEBUG on) on http://127.0.0.1:8000 (Ctrl-C to stop)"
   "$VENV/bin/unknot" runserver 127.0.0.1:8000 "$@"
+}
+
+start_worker() {
+  log "Starting the background task worker (log: var/worker.log)"
+  "$VENV/bin/unknot" db_worker --verbosity 0 >var/worker.log 2>&1 &
+  WORKER_PID=$!
+  trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT
+  trap 'exit 130' INT TERM
 }
 
 exec_tests() {
@@ -121,6 +145,7 @@ exec_tests() {
   lint-imports --no-cache
   log "Django system checks (production settings, deploy checklist)"
   SECRET_KEY=check-only-$(date +%s)-not-a-real-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') \
+    UNKNOT_FIELD_KEYS=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
     DJANGO_SETTINGS_MODULE=unknot.config.settings.prod ALLOWED_HOSTS=unknot.example \
     "$VENV/bin/unknot" check --deploy --fail-level WARNING
   "$VENV/bin/unknot" makemigrations --check --dry-run --verbosity 0 \

@@ -13,6 +13,7 @@ import urllib.request
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -61,6 +62,7 @@ def gunicorn(database_url: str, *, workers: int = 1, extra_env: dict | None = No
     env.update(
         DJANGO_SETTINGS_MODULE="tests.reliability.server_settings",
         SECRET_KEY="reliability-test-" + "s" * 40,
+        UNKNOT_FIELD_KEYS=",".join(settings.FIELD_ENCRYPTION_KEYS),
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=database_url,
         PYTHONPATH=str(ROOT),

@@ -110,3 +110,27 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(db, tmp
 def test_backup_refuses_a_folder(tmp_path):
     with pytest.raises(CommandError, match="folder"):
         call_command("backup", str(tmp_path))
+
+
+def test_backup_file_is_encrypted_and_holds_no_plaintext(db, tmp_path, settings):
+    from cryptography.fernet import Fernet
+
+    from unknot.ops.backup import MAGIC
+
+    User.objects.create_user(email="plain-sight@example.test", full_name="Visible Name")
+    Practice.objects.create(
+        name="Findable Practice", slug="findable", address="x", phone="1", time_zone="UTC"
+    )
+    target = tmp_path / "unknot.backup"
+    call_command("backup", str(target))
+    data = target.read_bytes()
+    assert data.startswith(MAGIC)
+    for plaintext in (b"plain-sight", b"Visible Name", b"Findable", b"SQLite format", b"PGDMP"):
+        assert plaintext not in data
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+
+    # Another key cannot restore it, and the database is left as it was.
+    settings.BACKUP_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(CommandError, match="could not be decrypted"):
+        call_command("restore", str(target), "--no-input")
+    assert Practice.objects.filter(slug="findable").exists()

@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.reliability import servers
 
@@ -122,6 +123,7 @@ def test_the_app_rides_out_a_database_restart(cluster):
     env.update(
         DJANGO_SETTINGS_MODULE="tests.reliability.server_settings",
         SECRET_KEY="restart-test-" + "s" * 40,
+        UNKNOT_FIELD_KEYS=",".join(settings.FIELD_ENCRYPTION_KEYS),
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=cluster.url,
         PYTHONPATH=str(servers.ROOT),

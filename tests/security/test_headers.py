@@ -162,6 +162,7 @@ def prod_env(tmp_path) -> dict:
     env.update(
         DJANGO_SETTINGS_MODULE="unknot.config.settings.prod",
         SECRET_KEY="prod-probe-" + "k" * 50,
+        UNKNOT_FIELD_KEYS="k" * 43 + "=",
         ALLOWED_HOSTS="testserver,unknot.example",
         DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}",
     )

@@ -3,6 +3,10 @@
 A backup is one file. SQLite's is a consistent copy of the database taken while the app keeps
 running; PostgreSQL's is pg_dump's custom format, restored with pg_restore in one transaction.
 Uploaded files (MEDIA_ROOT) are not inside: back that folder up beside it (docs/operations.md).
+
+The file on disk is encrypted (Fernet, keys from UNKNOT_BACKUP_KEYS or else UNKNOT_FIELD_KEYS):
+``MAGIC`` and then one Fernet token of the database copy. The plain copy exists only in a private
+temporary folder while the backup or the restore runs.
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connections
 
+from unknot.common import crypto
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
+MAGIC = b"UNKNOT-BACKUP-FERNET-1\n"
 
 
 class BackupError(Exception):
@@ -148,18 +157,52 @@ def pg_restore(source: Path, alias: str = "default") -> None:
 # --- the two commands' work ------------------------------------------------------------------
 
 
+@contextmanager
+def _private_folder():
+    with tempfile.TemporaryDirectory(prefix="unknot-backup-") as folder:
+        os.chmod(folder, 0o700)
+        yield Path(folder)
+
+
+def _encrypt_into(plain: Path, target: Path) -> None:
+    partial = target.with_name(target.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(MAGIC + crypto.encrypt_bytes(plain.read_bytes()))
+    partial.replace(target)
+
+
+def _decrypt_into(source: Path, plain: Path) -> None:
+    data = source.read_bytes()
+    if data.startswith(MAGIC):
+        try:
+            clear = crypto.decrypt_bytes(data[len(MAGIC) :])
+        except crypto.DecryptionError as error:
+            raise BackupError(f"{source}: {error}") from error
+    elif data.startswith((SQLITE_MAGIC, PGDUMP_MAGIC)):
+        clear = data  # a backup from before backups were encrypted
+    else:
+        raise BackupError(f"{source} is not a backup made by 'unknot backup'.")
+    fd = os.open(plain, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(clear)
+
+
 def backup(target: Path, alias: str = "default") -> Path:
     target = Path(target).resolve()
     if target.is_dir():
         raise BackupError(f"{target} is a folder; give the backup file's path.")
     target.parent.mkdir(parents=True, exist_ok=True)
     kind = vendor(alias)
-    if kind == "sqlite":
-        sqlite_backup(target, alias)
-    elif kind == "postgresql":
-        pg_backup(target, alias)
-    else:
+    if kind not in ("sqlite", "postgresql"):
         raise BackupError(f"Backups of {kind} databases are not supported.")
+    with _private_folder() as folder:
+        plain = folder / "database"
+        if kind == "sqlite":
+            sqlite_backup(plain, alias)
+        else:
+            pg_backup(plain, alias)
+        _encrypt_into(plain, target)
     return target
 
 
@@ -168,9 +211,12 @@ def restore(source: Path, alias: str = "default") -> None:
     if not source.is_file():
         raise BackupError(f"{source} does not exist.")
     kind = vendor(alias)
-    if kind == "sqlite":
-        sqlite_restore(source, alias)
-    elif kind == "postgresql":
-        pg_restore(source, alias)
-    else:
+    if kind not in ("sqlite", "postgresql"):
         raise BackupError(f"Restores into {kind} databases are not supported.")
+    with _private_folder() as folder:
+        plain = folder / "database"
+        _decrypt_into(source, plain)
+        if kind == "sqlite":
+            sqlite_restore(plain, alias)
+        else:
+            pg_restore(plain, alias)

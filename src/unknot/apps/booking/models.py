@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from unknot.common.fields import EncryptedTextField
 from unknot.common.models import TimeStampedModel, new_uid
 
 MAX_BUSY_SPAN = dt.timedelta(hours=8)
@@ -193,8 +194,8 @@ class Booking(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    clearance_note = models.TextField(blank=True)
-    client_note = models.TextField(
+    clearance_note = EncryptedTextField(blank=True)
+    client_note = EncryptedTextField(
         blank=True, help_text="What the client wants to tell the therapist."
     )
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from unknot.common.fields import EncryptedJSONField
 from unknot.common.models import TimeStampedModel, new_uid
 
 
@@ -26,8 +27,8 @@ class SavedAssessment(TimeStampedModel):
     client = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessments"
     )
-    intake = models.JSONField()
-    result = models.JSONField()
+    intake = EncryptedJSONField()
+    result = EncryptedJSONField()
     status = models.CharField(max_length=10, choices=AssessmentStatus.choices)
     catalogue_version = models.CharField(max_length=40)
 

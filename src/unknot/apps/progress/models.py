@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from unknot.common.fields import EncryptedTextField
 from unknot.common.models import TimeStampedModel, new_uid
 
 
@@ -47,12 +48,12 @@ class CheckIn(models.Model):
     regions = models.JSONField(default=list, blank=True, help_text="Where it hurts today.")
     new_red_flags = models.JSONField(default=list, blank=True)
     new_conditions = models.JSONField(default=list, blank=True)
-    health_note = models.TextField(blank=True)
+    health_note = EncryptedTextField(blank=True)
 
     soreness = models.PositiveSmallIntegerField(null=True, blank=True)
     bruising = models.BooleanField(default=False)
     headache = models.BooleanField(default=False)
-    other_reactions = models.TextField(blank=True)
+    other_reactions = EncryptedTextField(blank=True)
     relief = models.CharField(max_length=10, choices=Relief.choices, blank=True)
 
     class Meta:

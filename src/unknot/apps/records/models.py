@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from unknot.common.fields import EncryptedTextField
 from unknot.common.models import TimeStampedModel, new_uid
 
 
@@ -123,10 +124,10 @@ class SessionNote(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="authored_notes",
     )
-    subjective = models.TextField(blank=True, help_text="What the client said.")
-    objective = models.TextField(blank=True, help_text="What the therapist found.")
-    assessment = models.TextField(blank=True, help_text="The therapist's interpretation.")
-    plan = models.TextField(blank=True, help_text="What next.")
+    subjective = EncryptedTextField(blank=True, help_text="What the client said.")
+    objective = EncryptedTextField(blank=True, help_text="What the therapist found.")
+    assessment = EncryptedTextField(blank=True, help_text="The therapist's interpretation.")
+    plan = EncryptedTextField(blank=True, help_text="What next.")
     techniques = models.ManyToManyField(
         "practices.Technique", blank=True, related_name="session_notes"
     )
@@ -134,8 +135,8 @@ class SessionNote(TimeStampedModel):
         null=True, blank=True, help_text="Walton pressure level 1 (lightest) to 5 (deepest)."
     )
     finding_regions = models.JSONField(default=list, blank=True)
-    findings = models.TextField(blank=True, help_text="What was found in the marked areas.")
-    client_summary = models.TextField(blank=True)
+    findings = EncryptedTextField(blank=True, help_text="What was found in the marked areas.")
+    client_summary = EncryptedTextField(blank=True)
     summary_shared_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

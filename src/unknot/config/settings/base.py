@@ -12,6 +12,10 @@ PACKAGE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = e.VAR_DIR
 
 SECRET_KEY = e.secret_key(required=False)
+"""Empty unless set: dev and the demo generate one under var/, production requires it."""
+FIELD_ENCRYPTION_KEYS = e.field_keys(required=False)
+"""Fernet keys of the encrypted clinical fields (unknot.common.fields), current first."""
+BACKUP_ENCRYPTION_KEYS = e.backup_keys(FIELD_ENCRYPTION_KEYS)
 DEBUG = e.DEBUG
 ALLOWED_HOSTS = e.ALLOWED_HOSTS
 CSRF_TRUSTED_ORIGINS = e.CSRF_TRUSTED_ORIGINS
@@ -117,7 +121,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "unknot.common.staticfiles.StaticFilesStorage"},
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"

@@ -1,10 +1,12 @@
-"""Production: hardening only. Refuses to start without SECRET_KEY from the environment."""
+"""Production: hardening only. Refuses to start without SECRET_KEY and UNKNOT_FIELD_KEYS."""
 
 from unknot.config import env as e
 from unknot.config.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = e.secret_key(required=True)
+FIELD_ENCRYPTION_KEYS = e.field_keys(required=True)
+BACKUP_ENCRYPTION_KEYS = e.backup_keys(FIELD_ENCRYPTION_KEYS)
 SECURE_SSL_REDIRECT = e.SECURE_SSL_REDIRECT
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = e.SECURE_HSTS_SECONDS

@@ -1,10 +1,18 @@
 """The test suite: fast hashing, the in-memory outbox, tasks run at once."""
 
+import base64
+import hashlib
 import os
 
 from unknot.config.settings.base import *  # noqa: F403
 
 DEBUG = False
+# Fixed, derived keys: the suite is deterministic and never reads a real deployment's secrets.
+SECRET_KEY = "test-only-" + hashlib.sha256(b"unknot test secret key").hexdigest()
+FIELD_ENCRYPTION_KEYS = [
+    base64.urlsafe_b64encode(hashlib.sha256(b"unknot test field key").digest()).decode()
+]
+BACKUP_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -9,7 +9,8 @@ from unknot.ops.backup import BackupError, backup
 
 class Command(BaseCommand):
     help = (
-        "Write a backup of the database to PATH: SQLite through its online backup API, "
+        "Write an encrypted backup of the database to PATH (Fernet, UNKNOT_BACKUP_KEYS or else "
+        "UNKNOT_FIELD_KEYS): SQLite through its online backup API, "
         "PostgreSQL with pg_dump's custom format. Uploaded files are not included."
     )
 
