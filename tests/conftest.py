@@ -17,9 +17,9 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture(autouse=True)
 def _force_login_includes_the_second_factor(request, monkeypatch):
-    """``force_login`` stands for a completed sign-in. For someone who owes a second factor
-    (two-factor is required for every practice-side account by default) that includes it: a
-    confirmed authenticator, verified in the session, exactly as django-otp records a real one.
+    """``force_login`` and ``login`` stand for a completed sign-in. For someone who owes a
+    second factor (two-factor is required for every practice-side account by default) that
+    includes it: a confirmed authenticator, verified in the session, as django-otp records one.
 
     Tests of the state between password and second factor mark themselves ``password_only``.
     """
@@ -29,13 +29,13 @@ def _force_login_includes_the_second_factor(request, monkeypatch):
 
     from tests.factories import verify_second_factor
 
-    original = ClientMixin.force_login
+    original = ClientMixin._login  # behind both force_login and login
 
-    def force_login(self, user, backend=None):
+    def _login(self, user, backend=None):
         original(self, user, backend)
         verify_second_factor(self, user)
 
-    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+    monkeypatch.setattr(ClientMixin, "_login", _login)
 
 
 @pytest.fixture
