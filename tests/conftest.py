@@ -15,6 +15,29 @@ from unknot.apps.therapists.models import Therapist
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(request, monkeypatch):
+    """``force_login`` and ``login`` stand for a completed sign-in. For someone who owes a
+    second factor (two-factor is required for every practice-side account by default) that
+    includes it: a confirmed authenticator, verified in the session, as django-otp records one.
+
+    Tests of the state between password and second factor mark themselves ``password_only``.
+    """
+    if request.node.get_closest_marker("password_only"):
+        return
+    from django.test.client import ClientMixin
+
+    from tests.factories import verify_second_factor
+
+    original = ClientMixin._login  # behind both force_login and login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
+
+
 @pytest.fixture
 def practice(db) -> Practice:
     return Practice.objects.create(

@@ -47,6 +47,25 @@ def make_therapist(
     return therapist
 
 
+def verify_second_factor(client, user: User) -> None:
+    """Mark ``client``'s signed-in session as having passed its second factor, when ``user``
+    owes one: a confirmed authenticator (made if missing), recorded the way django-otp's own
+    ``login`` does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from unknot.apps.accounts import two_factor
+
+    if not (two_factor.required(user) or two_factor.has_second_factor(user)):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def make_assessment(client: User, **overrides):
     """Save an assessment for ``client`` from a default healthy intake plus ``overrides``."""
     from unknot.apps.guide.models import SavedAssessment

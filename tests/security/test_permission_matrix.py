@@ -1,4 +1,4 @@
-"""One permission matrix over every page and API operation, for eight personas.
+"""One permission matrix over every page and API operation, for nine personas.
 
 Each route of the URLconf (and each operation of the OpenAPI document) has an entry here that
 says, per persona, what must happen: it is allowed (``ok``, or a ``redirect`` elsewhere), or it
@@ -30,43 +30,44 @@ NO_SUCH = "no-such-record-uid"
 """For routes whose record is looked up by something no persona holds (e.g. an evidence id)."""
 
 # --- rows used again and again: (anonymous, client, other_client, therapist, colleague,
-#     therapist_elsewhere, staff, staff_elsewhere) -----------------------------------------
+#     therapist_elsewhere, staff, staff_elsewhere, owner) ------------------------------------
+# The owner (practice A's administrator) does everything practice A's front desk does.
 PUBLIC = row(OK)
 SIGNED_IN = row(OK, anonymous=LOGIN)
 SIGNED_IN_REDIRECT = row(REDIRECT, anonymous=LOGIN)
-CLIENTS = row(LOGIN, OK, OK, 404, 404, 404, 404, 404)
-THERAPISTS = row(LOGIN, 404, 404, OK, OK, OK, 404, 404)
-STAFF = row(LOGIN, 404, 404, 404, 404, 404, OK, OK)
-PRACTICE_SIDE = row(LOGIN, 404, 404, OK, OK, OK, OK, OK)
-BOOKING_PARTIES = row(LOGIN, OK, 404, OK, 404, 404, OK, 404)
+CLIENTS = row(LOGIN, OK, OK, 404, 404, 404, 404, 404, 404)
+THERAPISTS = row(LOGIN, 404, 404, OK, OK, OK, 404, 404, 404)
+STAFF = row(LOGIN, 404, 404, 404, 404, 404, OK, OK, OK)
+PRACTICE_SIDE = row(LOGIN, 404, 404, OK, OK, OK, OK, OK, OK)
+BOOKING_PARTIES = row(LOGIN, OK, 404, OK, 404, 404, OK, 404, OK)
 """The booking's client, its therapist and staff of its practice."""
-NOBODY = row(LOGIN, 404, 404, 404, 404, 404, 404, 404)
+NOBODY = row(LOGIN, 404, 404, 404, 404, 404, 404, 404, 404)
 ANON_LOGIN_ELSE_404 = NOBODY
-OWNER = row(LOGIN, OK, 404, 404, 404, 404, 404, 404)
+OWNER = row(LOGIN, OK, 404, 404, 404, 404, 404, 404, 404)
 """The client whose record it is, and nobody else."""
-OWNER_REDIRECT = row(LOGIN, REDIRECT, 404, 404, 404, 404, 404, 404)
-QUESTION_THERAPIST = row(LOGIN, 404, 404, OK, 404, 404, 404, 404)
+OWNER_REDIRECT = row(LOGIN, REDIRECT, 404, 404, 404, 404, 404, 404, 404)
+QUESTION_THERAPIST = row(LOGIN, 404, 404, OK, 404, 404, 404, 404, 404)
 """The therapist a question was asked of."""
-QUESTION_THERAPIST_REDIRECT = row(LOGIN, 404, 404, REDIRECT, 404, 404, 404, 404)
-PROGRAM_PRACTICE_SIDE = row(LOGIN, 404, 404, OK, 404, 404, OK, 404)
+QUESTION_THERAPIST_REDIRECT = row(LOGIN, 404, 404, REDIRECT, 404, 404, 404, 404, 404)
+PROGRAM_PRACTICE_SIDE = row(LOGIN, 404, 404, OK, 404, 404, OK, 404, OK)
 """The program's therapist and staff of its practice (adjusting is not for the client)."""
-PARTIES_REDIRECT = row(LOGIN, REDIRECT, 404, REDIRECT, 404, 404, REDIRECT, 404)
+PARTIES_REDIRECT = row(LOGIN, REDIRECT, 404, REDIRECT, 404, 404, REDIRECT, 404, REDIRECT)
 """The booking's (or program's) parties, sent on after the change."""
-SUGGESTION_DECIDERS = row(LOGIN, 404, 404, REDIRECT, REDIRECT, 404, 404, 404)
+SUGGESTION_DECIDERS = row(LOGIN, 404, 404, REDIRECT, REDIRECT, 404, 404, 404, 404)
 """Therapists of the suggestion's practice."""
 
 API_PUBLIC = row(OK)
 API_SIGNED_IN = row(OK, anonymous=401)
-API_CLIENTS = row(401, OK, OK, 403, 403, 403, 403, 403)
-API_BOOKING_PARTIES = row(401, OK, 404, OK, 404, 404, OK, 404)
-API_PRACTICE_SIDE_OF_BOOKING = row(401, 403, 404, OK, 404, 404, OK, 404)
-API_NOBODY = row(401, 404, 404, 404, 404, 404, 404, 404)
+API_CLIENTS = row(401, OK, OK, 403, 403, 403, 403, 403, 403)
+API_BOOKING_PARTIES = row(401, OK, 404, OK, 404, 404, OK, 404, OK)
+API_PRACTICE_SIDE_OF_BOOKING = row(401, 403, 404, OK, 404, 404, OK, 404, OK)
+API_NOBODY = row(401, 404, 404, 404, 404, 404, 404, 404, 404)
 API_ALL_404 = row(404)
-API_OWNER = row(401, OK, 404, 404, 404, 404, 404, 404)
-API_QUESTION_THERAPIST = row(401, 404, 404, OK, 404, 404, 404, 404)
-API_PROGRAM_PRACTICE_SIDE = row(401, 403, 404, OK, 404, 404, OK, 404)
+API_OWNER = row(401, OK, 404, 404, 404, 404, 404, 404, 404)
+API_QUESTION_THERAPIST = row(401, 404, 404, OK, 404, 404, 404, 404, 404)
+API_PROGRAM_PRACTICE_SIDE = row(401, 403, 404, OK, 404, 404, OK, 404, OK)
 """Adjusting a program: its therapist and staff; its client sees it but may not (403)."""
-API_CLIENT_AND_PRACTICE = row(401, OK, 404, OK, OK, 404, OK, 404)
+API_CLIENT_AND_PRACTICE = row(401, OK, 404, OK, OK, 404, OK, 404, OK)
 
 
 def kw(**values):
@@ -110,7 +111,7 @@ WEB: dict[str, list[Probe]] = {
     "assessment:clear": [Probe("POST", row(REDIRECT))],
     "assessment:mine": [Probe("GET", SIGNED_IN)],
     "assessment:saved": [
-        Probe("GET", row(LOGIN, OK, 404, 404, 404, 404, 404, 404), kw(uid="assessment.uid"))
+        Probe("GET", row(LOGIN, OK, 404, 404, 404, 404, 404, 404, 404), kw(uid="assessment.uid"))
     ],
     "therapists:directory": [Probe("GET", PUBLIC)],
     "therapists:profile": [Probe("GET", PUBLIC, kw(slug="ben.slug"))],
@@ -123,13 +124,21 @@ WEB: dict[str, list[Probe]] = {
     "accounts:password_reset_confirm": [Probe("GET", PUBLIC, kw(uidb64="MQ", token="bad-token"))],
     "accounts:password_reset_complete": [Probe("GET", PUBLIC)],
     "accounts:two_factor": [Probe("GET", PRACTICE_SIDE)],
-    "accounts:two_factor_setup": [Probe("GET", PRACTICE_SIDE)],
+    # Practice-side sessions have set up and confirmed their (required) second factor: the
+    # setup page sends them on, and renewing recovery codes shows the new ones.
+    "accounts:two_factor_setup": [
+        Probe(
+            "GET", row(LOGIN, 404, 404, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
+        )
+    ],
     "accounts:two_factor_verify": [Probe("GET", SIGNED_IN_REDIRECT)],  # nothing owed: move on
     "accounts:two_factor_recovery_codes": [
-        Probe("POST", row(LOGIN, 404, 404, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT))
+        Probe("POST", row(LOGIN, 404, 404, OK, OK, OK, OK, OK, OK))
     ],
     "accounts:two_factor_disable": [
-        Probe("POST", row(LOGIN, 404, 404, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT))
+        Probe(
+            "POST", row(LOGIN, 404, 404, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
+        )
     ],
     # Booking pages: browsing is public, the appointment belongs to its parties.
     "booking:index": [Probe("GET", PUBLIC)],
@@ -143,7 +152,7 @@ WEB: dict[str, list[Probe]] = {
         Probe("GET", BOOKING_PARTIES, kw(uid="booking.uid")),
         Probe(
             "POST",
-            row(LOGIN, REDIRECT, 404, REDIRECT, 404, 404, REDIRECT, 404),
+            row(LOGIN, REDIRECT, 404, REDIRECT, 404, 404, REDIRECT, 404, REDIRECT),
             kw(uid="booking.uid"),
         ),
     ],
@@ -153,14 +162,14 @@ WEB: dict[str, list[Probe]] = {
     ],
     "booking:schedule": [Probe("GET", THERAPISTS)],
     "booking:outcome": [
-        Probe("POST", row(LOGIN, 404, 404, OK, 404, 404, 404, 404), kw(uid="booking.uid"))
+        Probe("POST", row(LOGIN, 404, 404, OK, 404, 404, 404, 404, 404), kw(uid="booking.uid"))
     ],
     "booking:calendar": [Probe("GET", STAFF)],
     "booking:clearance": [
-        Probe("POST", row(LOGIN, 404, 404, 404, 404, 404, OK, 404), kw(uid="booking.uid"))
+        Probe("POST", row(LOGIN, 404, 404, 404, 404, 404, OK, 404, OK), kw(uid="booking.uid"))
     ],
     # Calendar feeds.
-    "notifications:subscription": [Probe("GET", row(LOGIN, OK, OK, OK, OK, OK, 404, 404))],
+    "notifications:subscription": [Probe("GET", row(LOGIN, OK, OK, OK, OK, OK, 404, 404, 404))],
     # The feed's address is its own secret: whoever holds it reads the calendar (anonymous too).
     "notifications:feed": [Probe("GET", PUBLIC, kw(token="feed.token"))],
     # Questions to therapists.
@@ -207,7 +216,7 @@ WEB: dict[str, list[Probe]] = {
     "waitlist:decline": [Probe("POST", OWNER_REDIRECT, kw(token="offer.token"))],
     # Progress.
     "progress:mine": [
-        Probe("GET", row(LOGIN, OK, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT))
+        Probe("GET", row(LOGIN, OK, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT))
     ],
     "progress:checkin": [Probe("GET", OWNER, kw(booking_uid="booking.uid", kind="before"))],
     # The signed check-in link is its own key (it shows nothing stored, takes one answer).
@@ -219,13 +228,17 @@ WEB: dict[str, list[Probe]] = {
     # The practice where the client booked (any therapist or staff member there); the client
     # reads their own progress at progress:mine.
     "progress:client": [
-        Probe("GET", row(LOGIN, 404, 404, OK, OK, 404, OK, 404), kw(client_uid="users.client.uid"))
+        Probe(
+            "GET", row(LOGIN, 404, 404, OK, OK, 404, OK, 404, OK), kw(client_uid="users.client.uid")
+        )
     ],
     # Deciding is for the therapists of the suggestion's practice.
     "progress:decide": [Probe("POST", SUGGESTION_DECIDERS, kw(uid="suggestion.uid"))],
     # Records (a client's own data, the therapist's notes).
     "records:my_data": [Probe("GET", CLIENTS)],
-    "records:consent": [Probe("POST", row(LOGIN, REDIRECT, REDIRECT, 404, 404, 404, 404, 404))],
+    "records:consent": [
+        Probe("POST", row(LOGIN, REDIRECT, REDIRECT, 404, 404, 404, 404, 404, 404))
+    ],
     "records:export": [Probe("GET", CLIENTS)],
     "records:export_json": [Probe("GET", CLIENTS)],
     "records:close": [Probe("GET", CLIENTS)],
@@ -261,22 +274,22 @@ API: dict[str, Probe | list[Probe]] = {
         "POST", API_PRACTICE_SIDE_OF_BOOKING, kw(uid="booking.uid")
     ),
     "POST /api/v1/bookings/{uid}/clearance": Probe(
-        "POST", row(401, 403, 404, 403, 404, 404, OK, 404), kw(uid="booking.uid")
+        "POST", row(401, 403, 404, 403, 404, 404, OK, 404, OK), kw(uid="booking.uid")
     ),
     "POST /api/v1/assessments": Probe("POST", API_PUBLIC),
     "GET /api/v1/assessments": Probe("GET", API_SIGNED_IN),
     "GET /api/v1/assessments/{uid}": Probe(
-        "GET", row(401, OK, 404, 404, 404, 404, 404, 404), kw(uid="assessment.uid")
+        "GET", row(401, OK, 404, 404, 404, 404, 404, 404, 404), kw(uid="assessment.uid")
     ),
     # Only the client has a feed in the world: the others have none to show (404).
-    "GET /api/v1/calendar/feed": Probe("GET", row(401, OK, 404, 404, 404, 404, 403, 403)),
-    "POST /api/v1/calendar/feed": Probe("POST", row(401, OK, OK, OK, OK, OK, 403, 403)),
-    "DELETE /api/v1/calendar/feed": Probe("DELETE", row(401, OK, OK, OK, OK, OK, 403, 403)),
+    "GET /api/v1/calendar/feed": Probe("GET", row(401, OK, 404, 404, 404, 404, 403, 403, 403)),
+    "POST /api/v1/calendar/feed": Probe("POST", row(401, OK, OK, OK, OK, OK, 403, 403, 403)),
+    "DELETE /api/v1/calendar/feed": Probe("DELETE", row(401, OK, OK, OK, OK, OK, 403, 403, 403)),
     "POST /api/v1/therapists/{uid}/questions": Probe("POST", API_PUBLIC, kw(uid="ben.uid")),
     "GET /api/v1/questions": Probe("GET", API_SIGNED_IN),
     # The asker and the therapist asked; answering and publishing are the therapist's alone.
     "GET /api/v1/questions/{uid}": Probe(
-        "GET", row(401, OK, 404, OK, 404, 404, 404, 404), kw(uid="question.uid")
+        "GET", row(401, OK, 404, OK, 404, 404, 404, 404, 404), kw(uid="question.uid")
     ),
     "POST /api/v1/questions/{uid}/answer": Probe(
         "POST", API_QUESTION_THERAPIST, kw(uid="question.uid")
@@ -314,14 +327,14 @@ API: dict[str, Probe | list[Probe]] = {
     ),
     "GET /api/v1/checkins/form": Probe("GET", API_SIGNED_IN),
     "POST /api/v1/checkins": Probe("POST", API_SIGNED_IN),
-    "GET /api/v1/checkins": Probe("GET", row(401, OK, OK, 404, 404, 404, 404, 404)),
+    "GET /api/v1/checkins": Probe("GET", row(401, OK, OK, 404, 404, 404, 404, 404, 404)),
     # The client, and the practice side of the check-in's practice.
     "GET /api/v1/checkins/{uid}": Probe("GET", API_CLIENT_AND_PRACTICE, kw(uid="checkin.uid")),
-    "GET /api/v1/progress": Probe("GET", row(401, OK, OK, 404, 404, 404, 404, 404)),
+    "GET /api/v1/progress": Probe("GET", row(401, OK, OK, 404, 404, 404, 404, 404, 404)),
     "GET /api/v1/progress/clients/{uid}": Probe(
         # The client themself, and the practice that treats them (any of its therapists).
         "GET",
-        row(401, OK, 404, OK, OK, 404, OK, 404),
+        row(401, OK, 404, OK, OK, 404, OK, 404, OK),
         kw(uid="users.client.uid"),
     ),
     # The minimal body is refused (422) before the lookup: nothing about the uid is revealed.
@@ -330,7 +343,7 @@ API: dict[str, Probe | list[Probe]] = {
         # A valid decision reaches the door: therapists of the suggestion's practice only.
         Probe(
             "POST",
-            row(401, 404, 404, OK, OK, 404, 404, 404),
+            row(401, 404, 404, OK, OK, 404, 404, 404, 404),
             kw(uid="suggestion.uid"),
             data={"decision": "decline"},
         ),
@@ -339,10 +352,10 @@ API: dict[str, Probe | list[Probe]] = {
         "GET", API_NOBODY, kw(booking="booking.uid")
     ),
     "PUT /api/v1/notes/{booking}": Probe(
-        "PUT", row(401, 404, 404, OK, 404, 404, 404, 404), kw(booking="booking.uid")
+        "PUT", row(401, 404, 404, OK, 404, 404, 404, 404, 404), kw(booking="booking.uid")
     ),
     "GET /api/v1/notes/{booking}/summary": Probe(
-        "GET", row(401, OK, 404, 404, 404, 404, 404, 404), kw(booking="booking.uid")
+        "GET", row(401, OK, 404, 404, 404, 404, 404, 404, 404), kw(booking="booking.uid")
     ),
     "GET /api/v1/me/export": Probe("GET", API_CLIENTS),
     "GET /api/v1/me/consents": Probe("GET", API_CLIENTS),
@@ -601,5 +614,27 @@ def test_admin_site_pages_are_for_the_back_office_only(world, personas):
             got = m.classify(
                 m.in_savepoint(lambda p=persona, u=url: personas.web(p).get(u)), admin=True
             )
-            expected = OK if persona in ("staff", "staff_elsewhere") else LOGIN
+            expected = OK if persona in ("staff", "staff_elsewhere", "owner") else LOGIN
             assert got == expected, (url, persona, got)
+
+
+def test_accounts_in_the_admin_are_the_owners_to_manage(world, personas):
+    """People's accounts: the owner manages practice A's front desk; the desk manages none."""
+    desk = world.users["staff"]
+    expected = {
+        reverse("admin:accounts_user_changelist"): row(
+            LOGIN, staff=403, staff_elsewhere=403, owner=OK
+        ),
+        reverse("admin:accounts_user_change", args=[desk.pk]): row(
+            LOGIN, staff=403, staff_elsewhere=403, owner=OK
+        ),
+        reverse("admin:auth_user_password_change", args=[desk.pk]): row(
+            LOGIN, staff=404, staff_elsewhere=404, owner=404
+        ),
+    }
+    for url, cells in expected.items():
+        for persona in PERSONAS:
+            got = m.classify(
+                m.in_savepoint(lambda p=persona, u=url: personas.web(p).get(u)), admin=True
+            )
+            assert got == cells[persona], (url, persona, got)

@@ -1,11 +1,11 @@
 """The people and records the permission matrix probes with.
 
-Two practices. In practice A: a client's booking with therapist Ben, his colleague Kai, and a
-staff member; in practice B: therapist Zoe and a staff member. Another client has their own
-assessment. The client also has a program of sessions with Ben, a question to him, a waitlist
-entry with an open offer, a check-in before the booking (and its private link), a review
-suggestion for the practice, and a calendar feed. Routes that carry a uid point at these real
-records.
+Two practices. In practice A: a client's booking with therapist Ben, his colleague Kai, a
+front-desk member and the owner; in practice B: therapist Zoe and a staff member. Another
+client has their own assessment. The client also has a program of sessions with Ben, a
+question to him, a waitlist entry with an open offer, a check-in before the booking (and its
+private link), a review suggestion for the practice, and a calendar feed. Routes that carry
+a uid point at these real records.
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ PERSONAS = (
     "therapist_elsewhere",
     "staff",
     "staff_elsewhere",
+    "owner",
 )
 """client owns the records; therapist is the booking's therapist; colleague works in the same
-practice; *_elsewhere belong to the other practice."""
+practice; *_elsewhere belong to the other practice; owner is practice A's administrator."""
 
 
 @dataclass
@@ -57,9 +58,9 @@ def _practice(slug: str, tz: str) -> Practice:
     )
 
 
-def _staff(email: str, practice: Practice) -> User:
+def _staff(email: str, practice: Practice, role: str = Role.STAFF) -> User:
     return User.objects.create_user(
-        email=email, password=PASSWORD, role=Role.STAFF, practice=practice, is_staff=True
+        email=email, password=PASSWORD, role=role, practice=practice, is_staff=True
     )
 
 
@@ -179,8 +180,13 @@ def build_world() -> World:
         "therapist_elsewhere": zoe.user,
         "staff": _staff("desk-a@example.test", a),
         "staff_elsewhere": _staff("desk-b@example.test", b),
+        "owner": _staff("owner-a@example.test", a, Role.OWNER),
     }
-    tokens = {name: (api_token_issue(user=u) if u else None) for name, u in users.items()}
+    # Tokens as a verified session makes them (practice-side accounts have a second factor).
+    tokens = {
+        name: (api_token_issue(user=u, second_factor_verified=True) if u else None)
+        for name, u in users.items()
+    }
     return World(
         practice=a,
         other_practice=b,

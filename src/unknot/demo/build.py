@@ -79,18 +79,21 @@ def build_demo(progress: Progress = print) -> dict[str, int]:
                 code=code, defaults={"name": name}
             )
 
-        progress(f"[4/{steps}] Staff and an administrator")
+        progress(f"[4/{steps}] Owners, front desk and an administrator in no practice")
         staff_by_practice = {}
-        for spec in data.STAFF:
+        for spec in data.OWNERS:
             practice = practices[spec["practice"]]
             staff_by_practice[spec["practice"]] = _user(
-                spec["email"], spec["name"], Role.STAFF, practice, is_staff=True
+                spec["email"], spec["name"], Role.OWNER, practice, is_staff=True
             )
+        for spec in data.STAFF:
+            practice = practices[spec["practice"]]
+            _user(spec["email"], spec["name"], Role.STAFF, practice, is_staff=True)
         _user(
             data.SUPERUSER["email"],
             data.SUPERUSER["name"],
             Role.STAFF,
-            practices["riverside"],
+            None,
             is_staff=True,
             is_superuser=True,
         )

@@ -241,8 +241,14 @@ THERAPISTS = [
 
 STAFF = [
     {"email": "frontdesk@demo.unknot.test", "name": "Priya Shah", "practice": "riverside"},
+]
+"""The front desk."""
+
+OWNERS = [
+    {"email": "owner-riverside@demo.unknot.test", "name": "Daniel Reid", "practice": "riverside"},
     {"email": "owner@demo.unknot.test", "name": "Hannah Cole", "practice": "harbour"},
 ]
+"""One owner (practice administrator) per practice."""
 
 CLIENTS = [
     {"email": "client@demo.unknot.test", "name": "Sam Taylor"},
@@ -251,6 +257,7 @@ CLIENTS = [
 ]
 
 SUPERUSER = {"email": "admin@demo.unknot.test", "name": "Demo Administrator"}
+"""Belongs to no practice, and manages both."""
 
 # --- schedules -----------------------------------------------------------------------------
 # Weekly hours in the practice's local time: (weekdays, start, end); 0 is Monday. Several

@@ -14,7 +14,7 @@ from tests.factories import PASSWORD
 from unknot.apps.accounts import two_factor
 from unknot.apps.accounts.models import ApiToken, Role, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
 
 
 def code_for(device: TOTPDevice, *, offset_steps: int = 0) -> str:
@@ -217,13 +217,17 @@ def test_a_password_alone_buys_no_api_token_for_an_account_with_two_factor(clien
     assert not ApiToken.objects.filter(user=desk).exists()
 
 
-def test_voluntary_two_factor_can_be_turned_off_and_codes_renewed(client, desk):
-    client.force_login(desk)
-    _, codes = set_up_app(client, desk)
+def test_voluntary_two_factor_can_be_turned_off_and_codes_renewed(client, practice, therapist):
+    # Voluntary only where the owner has relaxed it for therapists.
+    practice.require_two_factor = False
+    practice.save()
+    user = therapist.user
+    client.force_login(user)
+    _, codes = set_up_app(client, user)
     renewed = client.post(reverse("accounts:two_factor_recovery_codes"))
     new_codes = renewed.context["codes"]
     assert set(new_codes).isdisjoint(codes)
     assert set(StaticToken.objects.values_list("token", flat=True)) == set(new_codes)
     client.post(reverse("accounts:two_factor_disable"))
-    assert not two_factor.has_second_factor(desk)
+    assert not two_factor.has_second_factor(user)
     assert not StaticToken.objects.exists()

@@ -40,9 +40,12 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **fields)
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        """A superuser manages every practice and belongs to none."""
         fields.setdefault("role", Role.STAFF)
         fields["is_staff"] = True
         fields["is_superuser"] = True
+        if fields.get("practice") is not None or fields.get("practice_id") is not None:
+            raise ValueError("A superuser belongs to no practice.")
         return self._create(email, password, **fields)
 
     def get_by_natural_key(self, username: str | None) -> User:
@@ -51,6 +54,7 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractBaseUser, PermissionsMixin):
     """An account. ``practice`` is set for therapists and staff: they act only within it.
+    Superusers belong to no practice (a constraint insists) and manage every practice.
 
     ``is_staff`` is Django's admin flag; practice staff and therapists get it so the admin can
     serve as the back office, and every admin view is scoped to their practice.
@@ -85,6 +89,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=Q(role="client") | Q(practice__isnull=False) | Q(is_superuser=True),
                 name="user_practice_required_for_therapist_and_staff",
                 violation_error_message="Therapists and staff must belong to a practice.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_superuser=False) | Q(practice__isnull=True),
+                name="user_superuser_in_no_practice",
+                violation_error_message="A superuser belongs to no practice.",
             ),
         ]
 

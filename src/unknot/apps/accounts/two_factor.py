@@ -1,9 +1,10 @@
 """Two-factor sign-in for therapists and staff: TOTP (an authenticator app) plus recovery codes.
 
-Policy: a therapist or staff member must confirm a second factor at sign-in when they have set
-one up, and must set one up before anything else when their practice requires it. Clients do
-not use two-factor. Devices are django-otp's: one TOTPDevice and one StaticDevice (recovery
-codes) per person.
+Policy (``required``, the one place it is decided): superusers, owners and front desk must
+always sign in with a second factor; therapists too, unless their practice's owner has turned
+``require_two_factor`` off (it is on by default). Whoever has set one up confirms it at sign-in.
+Clients do not use two-factor. Devices are django-otp's: one TOTPDevice and one StaticDevice
+(recovery codes) per person.
 """
 
 from __future__ import annotations
@@ -39,10 +40,20 @@ def is_practice_side(user) -> bool:
     return bool(user.is_authenticated and (user.is_practice_member or user.is_staff))
 
 
-def required_by_practice(user) -> bool:
-    if not is_practice_side(user) or user.practice_id is None:
+def required(user) -> bool:
+    """Must ``user`` have (and confirm) a second factor? The whole policy, in one place."""
+    if not is_practice_side(user):
         return False
+    if user.is_superuser or user.is_practice_staff:
+        return True
+    if user.practice_id is None:
+        return True
     return bool(user.practice.require_two_factor)
+
+
+def required_by_practice(user) -> bool:
+    """Kept for callers of the old name: the policy is ``required``."""
+    return required(user)
 
 
 def has_second_factor(user) -> bool:
@@ -57,14 +68,14 @@ def pending_step(user) -> Step:
         return Step.NONE
     if has_second_factor(user):
         return Step.VERIFY
-    if required_by_practice(user):
+    if required(user):
         return Step.SET_UP
     return Step.NONE
 
 
 def needs_second_factor(user) -> bool:
     """True when a sign-in with only a password is not enough for ``user``."""
-    return has_second_factor(user) or required_by_practice(user)
+    return has_second_factor(user) or required(user)
 
 
 # --- setting up ------------------------------------------------------------------------------
@@ -129,8 +140,8 @@ def recovery_codes_left(user: User) -> int:
 
 @transaction.atomic
 def second_factor_remove(*, user: User) -> None:
-    if required_by_practice(user):
-        raise TwoFactorRequired("Your practice requires two-factor sign-in.")
+    if required(user):
+        raise TwoFactorRequired("Two-factor sign-in is required for your account.")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 

@@ -35,6 +35,7 @@ class CalendarFeedAdmin(PracticeScopedAdmin):
     """Calendar subscriptions. The token is never shown here; staff can only turn feeds off."""
 
     practice_path = "user__practice"
+    account_path = "user"
     list_display = ["user", "created_at", "last_fetched_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["user__email"]

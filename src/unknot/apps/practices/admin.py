@@ -1,11 +1,17 @@
 from django.contrib import admin
 
+from unknot.apps.accounts.privilege import manages_security_settings
 from unknot.apps.practices.models import Practice, Room, Service, Technique
 from unknot.common.admin import PracticeScopedAdmin, ReferenceDataAdmin, is_back_office_user
+
+SECURITY_SETTINGS = ("require_two_factor", "health_record_retention_days")
+"""A practice's security settings: only its owner (or a superuser) changes them."""
 
 
 @admin.register(Practice)
 class PracticeAdmin(PracticeScopedAdmin):
+    """The front desk keeps the booking rules; the owner also sets the security settings."""
+
     practice_path = "id"
     list_display = ["name", "time_zone", "phone", "cancellation_cutoff_hours"]
     search_fields = ["name", "address"]
@@ -25,6 +31,12 @@ class PracticeAdmin(PracticeScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return is_back_office_user(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not manages_security_settings(request.user, obj):
+            fields += [f for f in SECURITY_SETTINGS if f not in fields]
+        return fields
 
 
 @admin.register(Technique)

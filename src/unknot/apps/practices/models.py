@@ -51,7 +51,11 @@ class Practice(TimeStampedModel):
         help_text="How long a waitlisted client has to accept a freed slot.",
     )
     require_two_factor = models.BooleanField(
-        default=False, help_text="Therapists and staff must sign in with a second factor."
+        default=True,
+        help_text=(
+            "Therapists must sign in with a second factor. Owners, front desk and superusers "
+            "always must. Only the practice's owner changes this."
+        ),
     )
     health_record_retention_days = models.PositiveIntegerField(
         default=2555,

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from unknot.apps.accounts.models import Role, User
+from unknot.apps.accounts.privilege import manages_staff_accounts
 from unknot.apps.therapists.models import Certification, Language, Therapist
-from unknot.apps.therapists.services import therapist_verify_licence
-from unknot.common.admin import PracticeScopedAdmin, ReferenceDataAdmin
+from unknot.apps.therapists.services import LICENCE_FIELDS, therapist_verify_licence
+from unknot.common.admin import PracticeScopedAdmin, ReferenceDataAdmin, scoped_choices
 
 
 class CertificationInline(admin.TabularInline):
@@ -28,6 +30,24 @@ class TherapistAdmin(PracticeScopedAdmin):
     prepopulated_fields = {"slug": ["display_name"]}
     inlines = [CertificationInline]
     actions = ["verify_licences"]
+
+    def has_delete_permission(self, request, obj=None):
+        """Removing a therapist is staff management: the owner's (or a superuser's)."""
+        return super().has_delete_permission(request, obj) and manages_staff_accounts(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            people = scoped_choices(User, request.user)
+            people = User.objects.all() if people is None else people
+            kwargs["queryset"] = people.filter(role=Role.THERAPIST, is_superuser=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """A changed licence is an unchecked licence: its verification is cleared."""
+        if change and set(form.changed_data) & set(LICENCE_FIELDS):
+            obj.licence_verified_at = None
+            obj.licence_verified_by = None
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Verify the selected therapists' licences")
     def verify_licences(self, request, queryset):
