@@ -1,16 +1,34 @@
-"""API authentication: a bearer token, or the browser's session (with CSRF) for htmx pages."""
+"""API authentication: a bearer token, or the browser's session (with CSRF) for htmx pages.
+
+A request that carries an ``Authorization`` header is judged by that header alone: a header
+that is not a valid bearer token is a 401 and never falls back to the session. A session
+counts only once it has passed every sign-in step it owes (its second factor).
+"""
 
 from __future__ import annotations
 
 from django.utils import timezone
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from unknot.apps.accounts.services import api_token_user
+from unknot.apps.accounts.two_factor import Step, pending_step
 
 
 class BearerToken(HttpBearer):
+    def __call__(self, request):
+        header = request.headers.get(self.header)
+        if header is None:
+            return None  # no header: the session may answer
+        user = super().__call__(request) if header.strip() else None
+        if not user:
+            raise AuthenticationError()
+        return user
+
     def authenticate(self, request, token: str):
-        user = api_token_user(value=token, now=timezone.now())
+        user = getattr(request, "api_token_user", None)  # set by TwoFactorMiddleware
+        if user is None:
+            user = api_token_user(value=token.strip(), now=timezone.now())
         if user is not None:
             request.user = user
         return user
@@ -18,6 +36,13 @@ class BearerToken(HttpBearer):
 
 class Session(SessionAuth):
     """The signed-in browser session; django-ninja checks the CSRF token on unsafe methods."""
+
+    def authenticate(self, request, key):
+        if "Authorization" in request.headers:
+            return None
+        if request.user.is_authenticated and pending_step(request.user) is not Step.NONE:
+            return None
+        return super().authenticate(request, key)
 
 
 signed_in = [BearerToken(), Session()]
