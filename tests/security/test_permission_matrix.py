@@ -35,6 +35,8 @@ PUBLIC = row(OK)
 SIGNED_IN = row(OK, anonymous=LOGIN)
 SIGNED_IN_REDIRECT = row(REDIRECT, anonymous=LOGIN)
 CLIENTS = row(LOGIN, OK, OK, 404, 404, 404, 404, 404)
+CLIENTS_REAUTH = row(LOGIN, REDIRECT, REDIRECT, 404, 404, 404, 404, 404)
+"""For clients, after re-authenticating (until then, a redirect to do so)."""
 THERAPISTS = row(LOGIN, 404, 404, OK, OK, OK, 404, 404)
 STAFF = row(LOGIN, 404, 404, 404, 404, 404, OK, OK)
 PRACTICE_SIDE = row(LOGIN, 404, 404, OK, OK, OK, OK, OK)
@@ -122,6 +124,20 @@ WEB: dict[str, list[Probe]] = {
     "accounts:password_reset_done": [Probe("GET", PUBLIC)],
     "accounts:password_reset_confirm": [Probe("GET", PUBLIC, kw(uidb64="MQ", token="bad-token"))],
     "accounts:password_reset_complete": [Probe("GET", PUBLIC)],
+    "accounts:signup_confirm": [Probe("GET", PUBLIC, kw(token="not-a-signed-token"))],
+    "accounts:profile": [Probe("GET", SIGNED_IN), Probe("POST", SIGNED_IN)],
+    "accounts:reauth": [Probe("GET", SIGNED_IN), Probe("POST", SIGNED_IN)],
+    "accounts:email_change": [Probe("GET", SIGNED_IN_REDIRECT), Probe("POST", SIGNED_IN_REDIRECT)],
+    "accounts:email_confirm": [
+        Probe("GET", PUBLIC, kw(token="not-a-signed-token")),
+        Probe("POST", PUBLIC, kw(token="not-a-signed-token")),
+    ],
+    "accounts:password_change": [
+        Probe("GET", SIGNED_IN_REDIRECT),
+        Probe("POST", SIGNED_IN_REDIRECT),
+    ],
+    "accounts:tokens": [Probe("GET", SIGNED_IN), Probe("POST", SIGNED_IN)],
+    "accounts:token_revoke": [Probe("POST", NOBODY, kw(uid=NO_SUCH))],
     "accounts:two_factor": [Probe("GET", PRACTICE_SIDE)],
     "accounts:two_factor_setup": [Probe("GET", PRACTICE_SIDE)],
     "accounts:two_factor_verify": [Probe("GET", SIGNED_IN_REDIRECT)],  # nothing owed: move on
@@ -220,9 +236,10 @@ WEB: dict[str, list[Probe]] = {
     # Records (a client's own data, the therapist's notes).
     "records:my_data": [Probe("GET", CLIENTS)],
     "records:consent": [Probe("POST", row(LOGIN, REDIRECT, REDIRECT, 404, 404, 404, 404, 404))],
-    "records:export": [Probe("GET", CLIENTS)],
-    "records:export_json": [Probe("GET", CLIENTS)],
-    "records:close": [Probe("GET", CLIENTS)],
+    # Export and closing ask for the password again first (issue 12): clients go to do so.
+    "records:export": [Probe("GET", CLIENTS_REAUTH)],
+    "records:export_json": [Probe("GET", CLIENTS_REAUTH)],
+    "records:close": [Probe("GET", CLIENTS_REAUTH)],
     "records:notes": [Probe("GET", THERAPISTS)],
     "records:note": [Probe("GET", NOBODY, kw(booking_uid=NO_SUCH))],
     # The API's own pages.
@@ -338,7 +355,9 @@ API: dict[str, Probe | list[Probe]] = {
     "GET /api/v1/notes/{booking}/summary": Probe(
         "GET", row(401, OK, 404, 404, 404, 404, 404, 404), kw(booking="booking.uid")
     ),
-    "GET /api/v1/me/export": Probe("GET", API_CLIENTS),
+    "POST /api/v1/me/export": Probe("POST", API_CLIENTS, data={"password": PASSWORD}),
+    "GET /api/v1/auth/tokens": Probe("GET", API_SIGNED_IN),
+    "DELETE /api/v1/auth/tokens/{uid}": Probe("DELETE", API_NOBODY, kw(uid=NO_SUCH)),
     "GET /api/v1/me/consents": Probe("GET", API_CLIENTS),
     "PUT /api/v1/me/consents/{kind}": Probe("PUT", API_CLIENTS, kw(kind="research")),
     "GET /api/v1/me/audit": Probe("GET", API_CLIENTS),

@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, reauthenticate
 from unknot.apps.accounts import two_factor
 from unknot.apps.accounts.models import ApiToken, Role, User
 
@@ -219,7 +219,8 @@ def test_a_password_alone_buys_no_api_token_for_an_account_with_two_factor(clien
 
 def test_voluntary_two_factor_can_be_turned_off_and_codes_renewed(client, desk):
     client.force_login(desk)
-    _, codes = set_up_app(client, desk)
+    device, codes = set_up_app(client, desk)
+    assert reauthenticate(client, code=codes[0]).status_code == 302
     renewed = client.post(reverse("accounts:two_factor_recovery_codes"))
     new_codes = renewed.context["codes"]
     assert set(new_codes).isdisjoint(codes)
