@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import MaxValueValidator
 
 from unknot.apps.accounts.models import User
 from unknot.common.forms import StyledFormMixin
@@ -101,13 +100,23 @@ class EmailChangeForm(StyledFormMixin, forms.Form):
         return email
 
 
-class TokenCreateForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(max_length=100, label="Name", help_text="To tell your tokens apart.")
-    days = forms.IntegerField(label="Lasts (days)", min_value=1)
+class _TokenLimits:
+    """Set before StyledFormMixin reads the errors (it cleans the form while styling it)."""
 
     def __init__(self, *args, default_days: int = 30, max_days: int = 90, **kwargs):
+        self.max_days = max_days
         super().__init__(*args, **kwargs)
         self.fields["days"].initial = default_days
-        self.fields["days"].max_value = max_days
-        self.fields["days"].validators.append(MaxValueValidator(max_days))
+        self.fields["days"].widget.attrs["max"] = max_days
         self.fields["days"].help_text = f"At most {max_days} days."
+
+    def clean_days(self) -> int:
+        days = self.cleaned_data["days"]
+        if days > self.max_days:
+            raise forms.ValidationError(f"A token lasts at most {self.max_days} days.")
+        return days
+
+
+class TokenCreateForm(_TokenLimits, StyledFormMixin, forms.Form):
+    name = forms.CharField(max_length=100, label="Name", help_text="To tell your tokens apart.")
+    days = forms.IntegerField(label="Lasts (days)", min_value=1)

@@ -104,7 +104,9 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
         try:
             user = email_change_finish(token=token)
         except LinkInvalid as error:
-            return render(request, "accounts/link_invalid.html", {"message": str(error)}, 400)
+            return render(
+                request, "accounts/link_invalid.html", {"message": str(error)}, status=400
+            )
         messages.success(request, f"Your email address is now {user.email}.")
         return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
     return render(request, "accounts/email_confirm.html", {})

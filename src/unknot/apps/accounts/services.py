@@ -120,6 +120,11 @@ def api_token_revoke(*, user: User, uid: str, now) -> ApiToken:
     return token
 
 
+def api_tokens_revoke(*, tokens, now) -> int:
+    """Revoke the active tokens among ``tokens`` (a queryset); revoked ones stay as they were."""
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
+
+
 def api_token_revoke_all(*, user: User, now) -> int:
     """Revoke every token of ``user``: on a password change or reset, and when two-factor
     is turned on or off (a token must never outlive the credentials it was bought with)."""
