@@ -10,15 +10,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from unknot.apps.accounts.models import ApiToken, Role, User
+from unknot.apps.accounts.models import ApiToken, User
 
-
-@transaction.atomic
-def client_sign_up(*, email: str, password: str, full_name: str = "") -> User:
-    """Create a client account. The caller has validated the email and password."""
-    return User.objects.create_user(
-        email=email, password=password, full_name=full_name, role=Role.CLIENT
-    )
+# Client accounts are created only by ``accounts.signup.sign_up_finish``, once the address
+# is proven (issue 12, finding 14).
 
 
 # --- API tokens ------------------------------------------------------------------------------
