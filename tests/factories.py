@@ -101,3 +101,29 @@ def add_weekday_hours(therapist: Therapist, start=dt.time(9), end=dt.time(17)) -
         WorkingHours.objects.create(
             therapist=therapist, weekday=weekday, start_time=start, end_time=end
         )
+
+
+def link_in_last_email(pattern: str = r"https?://\S+") -> str:
+    """The path of the (first) link in the last email sent (locmem outbox)."""
+    import re
+    from urllib.parse import urlparse
+
+    from django.core import mail
+
+    url = re.search(pattern, mail.outbox[-1].body).group(0)
+    return urlparse(url).path
+
+
+def finish_sign_up(client) -> object:
+    """Open the sign-up link from the last email and press its button, as the person would."""
+    path = link_in_last_email()
+    assert client.get(path).status_code == 200
+    return client.post(path)
+
+
+def reauthenticate(client, *, password: str = PASSWORD, code: str = "") -> object:
+    """Confirm it is you on the re-authentication page (fresh for UNKNOT_REAUTH_MINUTES)."""
+    from django.urls import reverse
+
+    data = {"password": password, **({"otp_code": code} if code else {})}
+    return client.post(reverse("accounts:reauth"), data)

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.menu import open_menu
+from tests.factories import link_in_last_email
 from unknot.apps.accounts.models import User
 from unknot.demo.build import build_demo
 
@@ -49,6 +50,9 @@ def test_sign_up_sign_in_sign_out(page):
     assert not User.objects.filter(email="robin@example.test").exists()
     page.get_by_label("Password").fill("a-Calm-back-2026")
     page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_test_id("check-email")).to_contain_text("Check your email")
+    page.goto(link_in_last_email())
+    page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_text("Your account is ready")).to_be_visible()
     open_menu(page)
     page.get_by_role("button", name="Sign out").click()

@@ -40,6 +40,8 @@ THERAPISTS = row(LOGIN, 404, 404, OK, OK, OK, 404, 404, 404)
 STAFF = row(LOGIN, 404, 404, 404, 404, 404, OK, OK, OK)
 PRACTICE_SIDE = row(LOGIN, 404, 404, OK, OK, OK, OK, OK, OK)
 BOOKING_PARTIES = row(LOGIN, OK, 404, OK, 404, 404, OK, 404, OK)
+CLIENTS_REAUTH = row(LOGIN, REDIRECT, REDIRECT, 404, 404, 404, 404, 404, 404)
+"""For clients, after re-authenticating (until then, a redirect to do so)."""
 """The booking's client, its therapist and staff of its practice."""
 NOBODY = row(LOGIN, 404, 404, 404, 404, 404, 404, 404, 404)
 ANON_LOGIN_ELSE_404 = NOBODY
@@ -123,6 +125,20 @@ WEB: dict[str, list[Probe]] = {
     "accounts:password_reset_done": [Probe("GET", PUBLIC)],
     "accounts:password_reset_confirm": [Probe("GET", PUBLIC, kw(uidb64="MQ", token="bad-token"))],
     "accounts:password_reset_complete": [Probe("GET", PUBLIC)],
+    "accounts:signup_confirm": [Probe("GET", PUBLIC, kw(token="not-a-signed-token"))],
+    "accounts:profile": [Probe("GET", SIGNED_IN), Probe("POST", SIGNED_IN)],
+    "accounts:reauth": [Probe("GET", SIGNED_IN), Probe("POST", SIGNED_IN)],
+    "accounts:email_change": [Probe("GET", SIGNED_IN_REDIRECT), Probe("POST", SIGNED_IN_REDIRECT)],
+    "accounts:email_confirm": [
+        Probe("GET", PUBLIC, kw(token="not-a-signed-token")),
+        Probe("POST", PUBLIC, kw(token="not-a-signed-token")),
+    ],
+    "accounts:password_change": [
+        Probe("GET", SIGNED_IN_REDIRECT),
+        Probe("POST", SIGNED_IN_REDIRECT),
+    ],
+    "accounts:tokens": [Probe("GET", SIGNED_IN), Probe("POST", SIGNED_IN)],
+    "accounts:token_revoke": [Probe("POST", NOBODY, kw(uid=NO_SUCH))],
     "accounts:two_factor": [Probe("GET", PRACTICE_SIDE)],
     # Practice-side sessions have set up and confirmed their (required) second factor: the
     # setup page sends them on, and renewing recovery codes shows the new ones.
@@ -239,9 +255,10 @@ WEB: dict[str, list[Probe]] = {
     "records:consent": [
         Probe("POST", row(LOGIN, REDIRECT, REDIRECT, 404, 404, 404, 404, 404, 404))
     ],
-    "records:export": [Probe("GET", CLIENTS)],
-    "records:export_json": [Probe("GET", CLIENTS)],
-    "records:close": [Probe("GET", CLIENTS)],
+    # Export and closing ask for the password again first (issue 12): clients go to do so.
+    "records:export": [Probe("GET", CLIENTS_REAUTH)],
+    "records:export_json": [Probe("GET", CLIENTS_REAUTH)],
+    "records:close": [Probe("GET", CLIENTS_REAUTH)],
     "records:notes": [Probe("GET", THERAPISTS)],
     "records:note": [Probe("GET", NOBODY, kw(booking_uid=NO_SUCH))],
     # The API's own pages.
@@ -357,7 +374,9 @@ API: dict[str, Probe | list[Probe]] = {
     "GET /api/v1/notes/{booking}/summary": Probe(
         "GET", row(401, OK, 404, 404, 404, 404, 404, 404, 404), kw(booking="booking.uid")
     ),
-    "GET /api/v1/me/export": Probe("GET", API_CLIENTS),
+    "POST /api/v1/me/export": Probe("POST", API_CLIENTS, data={"password": PASSWORD}),
+    "GET /api/v1/auth/tokens": Probe("GET", API_SIGNED_IN),
+    "DELETE /api/v1/auth/tokens/{uid}": Probe("DELETE", API_NOBODY, kw(uid=NO_SUCH)),
     "GET /api/v1/me/consents": Probe("GET", API_CLIENTS),
     "PUT /api/v1/me/consents/{kind}": Probe("PUT", API_CLIENTS, kw(kind="research")),
     "GET /api/v1/me/audit": Probe("GET", API_CLIENTS),

@@ -36,8 +36,9 @@ api.add_router("", questions.router)
 api.add_router("", programs.router)
 api.add_router("", waitlist.router)
 
-# Check-ins, progress, session notes and the client's own data (issue 6).
-from unknot.api.v1 import checkins, me, notes, progress  # noqa: E402
+# Check-ins, progress, session notes and the client's own data (issue 6); the caller's own
+# API tokens (issue 12).
+from unknot.api.v1 import checkins, me, notes, progress, tokens  # noqa: E402
 
-for _module in (checkins, progress, notes, me):
+for _module in (checkins, progress, notes, me, tokens):
     api.add_router("", _module.router)

@@ -14,6 +14,7 @@ from fnmatch import fnmatchcase
 
 from django.conf import settings
 from django.http import HttpRequest
+from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
 
@@ -42,7 +43,8 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("signup", names=("accounts:signup",), paths=("/api/v1/auth/signup",)),
+    # Sign-ups are counted by the one function every sign-up path goes through
+    # (``accounts.signup.sign_up_start``), not by route: the booking page signs people up too.
     Rule(
         "password-reset",
         names=("accounts:password_reset", "accounts:password_reset_confirm"),
@@ -78,6 +80,24 @@ class Verdict:
     group: str
     limit: int
     retry_after: int
+
+
+def count(request: HttpRequest, group: str, *, increment: bool = True) -> Verdict | None:
+    """Count ``request`` against limit ``group`` (per client address); a Verdict when over.
+
+    With ``increment=False`` nothing is counted: the Verdict says whether the limit is already
+    used up (for counting failures only, checked before the next attempt).
+    """
+    rate = getattr(settings, "UNKNOT_RATE_LIMITS", {}).get(group)
+    if not rate:
+        return None
+    usage = get_usage(
+        request, group=f"unknot.{group}", key="ip", rate=rate, method=ALL, increment=increment
+    )
+    if not usage:
+        return None
+    over = usage["should_limit"] if increment else usage["count"] >= usage["limit"]
+    return Verdict(group, usage["limit"], max(1, int(usage["time_left"]))) if over else None
 
 
 def check(request: HttpRequest) -> Verdict | None:

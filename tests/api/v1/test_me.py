@@ -28,7 +28,9 @@ def course(practice, now):
 
 
 def test_export_is_the_whole_record_and_is_audited(client, course):
-    body = client.get("/api/v1/me/export", **bearer(course["ana"])).json()
+    body = client.post(
+        "/api/v1/me/export", {"password": PASSWORD}, "application/json", **bearer(course["ana"])
+    ).json()
     assert body["account"]["email"] == "ana@example.test"
     assert body["assessments"] and {"checkins", "consents", "audit_trail"} <= set(body)
     assert AuditEntry.objects.filter(subject=course["ana"], action="export", via="api").exists()
@@ -72,7 +74,12 @@ def test_who_opened_my_records(client, course, now):
 
 
 def test_practice_accounts_get_403(client, course):
-    response = client.get("/api/v1/me/export", **bearer(course["ben"].user))
+    response = client.post(
+        "/api/v1/me/export",
+        {"password": PASSWORD},
+        "application/json",
+        **bearer(course["ben"].user),
+    )
     assert response.status_code == 403 and response.json()["code"] == "clients_only"
 
 
@@ -96,5 +103,5 @@ def test_delete_me_needs_the_password_and_gives_the_reason(client, course, now):
     assert body["kept_until"][0]["practice"] == "Test Practice"
     assert "2555 days" in body["summary"]
     # The token died with the account.
-    assert client.get("/api/v1/me/export", **headers).status_code == 401
+    assert client.get("/api/v1/me/consents", **headers).status_code == 401
     assert not User.objects.filter(email="ana@example.test").exists()

@@ -1,21 +1,29 @@
+import datetime as dt
 import re
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tests.factories import finish_sign_up, link_in_last_email
 from unknot.apps.accounts.models import Role, User
 
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_up_creates_a_client_and_signs_them_in(client):
+def test_sign_up_sends_a_link_that_creates_the_client_and_signs_them_in(client):
     response = client.post(
-        reverse("accounts:signup"),
+        reverse("accounts:signup") + "?next=/book/",
         {"full_name": "Ana Silva", "email": "Ana@Example.test", "password": "calm-Back-2026"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Check your email" in response.content.decode()
+    assert not User.objects.exists()  # nothing until the address is proven
+    assert mail.outbox[-1].to == ["ana@example.test"]
+    finished = finish_sign_up(client)
+    assert finished.status_code == 302 and finished["Location"] == "/book/"
     user = User.objects.get(email="ana@example.test")
+    assert user.check_password("calm-Back-2026") and user.full_name == "Ana Silva"
     assert user.role == Role.CLIENT
     assert user.practice is None
     assert client.get(reverse("home:index")).context["user"] == user
@@ -36,14 +44,57 @@ def test_sign_up_rejects_bad_input_with_400_and_stores_nothing(client, data, fie
     assert User.objects.count() == 0
 
 
-def test_sign_up_refuses_an_existing_email_in_any_case(client, client_user):
-    response = client.post(
+def test_sign_up_link_works_once_and_not_when_forged(client):
+    client.post(
+        reverse("accounts:signup"),
+        {"full_name": "Ana", "email": "ana@example.test", "password": "calm-Back-2026"},
+    )
+    path = link_in_last_email()
+    assert client.post(path).status_code == 302
+    client.logout()
+    assert client.post(path).status_code == 400
+    assert client.get(path[:-3] + "xx/").status_code == 400
+    assert User.objects.count() == 1
+
+
+def test_sign_up_link_expires(client, settings, time_machine):
+    client.post(
+        reverse("accounts:signup"),
+        {"full_name": "Ana", "email": "ana@example.test", "password": "calm-Back-2026"},
+    )
+    path = link_in_last_email()
+    hours = settings.UNKNOT_EMAIL_LINK_HOURS
+    time_machine.move_to(dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours, minutes=1))
+    assert client.post(path).status_code == 400
+    assert not User.objects.exists()
+
+
+def _page_text(response) -> str:
+    html = response.content.decode()
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", main)
+
+
+def test_sign_up_answers_the_same_for_an_existing_address_and_mails_its_owner(client, client_user):
+    existing = client.post(
         reverse("accounts:signup"),
         {"full_name": "Ana", "email": "ANA@example.test", "password": "calm-Back-2026"},
     )
-    assert response.status_code == 400
-    assert "already exists" in response.content.decode()
+    new = client.post(
+        reverse("accounts:signup"),
+        {"full_name": "Ana", "email": "ana2@example.test", "password": "calm-Back-2026"},
+    )
+    assert existing.status_code == new.status_code == 200
+    assert _page_text(existing).replace("ana@example.test", "ADDRESS") == _page_text(new).replace(
+        "ana2@example.test", "ADDRESS"
+    )
+    owner_mail = mail.outbox[0]
+    assert owner_mail.to == ["ana@example.test"]
+    assert "already has one" in owner_mail.body and "/accounts/password-reset/" in owner_mail.body
+    assert "/signup/confirm/" not in owner_mail.body
     assert User.objects.count() == 1
+    client_user.refresh_from_db()
+    assert client_user.check_password("a-Strong-pass-2026")  # untouched
 
 
 def test_sign_in_by_email_and_sign_out(client, client_user):

@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, reauthenticate
 from unknot.apps.accounts import two_factor
 from unknot.apps.accounts.models import ApiToken, Role, User
 
@@ -224,6 +224,7 @@ def test_voluntary_two_factor_can_be_turned_off_and_codes_renewed(client, practi
     user = therapist.user
     client.force_login(user)
     _, codes = set_up_app(client, user)
+    assert reauthenticate(client, code=codes[0]).status_code == 302
     renewed = client.post(reverse("accounts:two_factor_recovery_codes"))
     new_codes = renewed.context["codes"]
     assert set(new_codes).isdisjoint(codes)

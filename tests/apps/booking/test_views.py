@@ -11,7 +11,13 @@ import pytest
 from django.urls import reverse
 
 from tests.apps.booking.conftest import LONDON, NOW, at
-from tests.factories import PASSWORD, add_weekday_hours, make_assessment, make_therapist
+from tests.factories import (
+    PASSWORD,
+    add_weekday_hours,
+    finish_sign_up,
+    make_assessment,
+    make_therapist,
+)
 from unknot.apps.accounts.models import Role, User
 from unknot.apps.booking import services
 from unknot.apps.booking.models import Booking, BookingStatus
@@ -219,6 +225,11 @@ def test_inline_sign_up_then_assessment_needed_books_nothing(setup, client):
             "signup-password": "a-Calm-back-2026",
         },
     )
+    # The same answer for every address: a link by email, which comes back to this time.
+    assert response.status_code == 200
+    assert "Check your email" in text(response)
+    assert not Booking.objects.exists()
+    response = finish_sign_up(client)
     assert response.status_code == 302
     assert "start=" in response["Location"]
     page = client.get(response["Location"])

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_assessment, make_therapist
+from tests.factories import finish_sign_up, make_assessment, make_therapist
 from unknot.apps.accounts.models import User
 from unknot.apps.guide import drafts
 from unknot.apps.guide.backmap import SHAPES
@@ -312,6 +312,9 @@ def test_anonymous_result_is_saved_after_signing_up(client):
             "next": "/assessment/result/",
         },
     )
+    # Sign-up ends on "check your email"; the link comes back to the result (issue 12).
+    assert response.status_code == 200
+    response = finish_sign_up(client)
     assert response.status_code == 302 and response["Location"] == "/assessment/result/"
     assert "Save to my account" in body(client.get("/assessment/result/"))
     client.post(reverse("assessment:save"))

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.apps.progress.builders import scores, session, therapist_at
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, reauthenticate
 from unknot.apps.accounts.models import ApiToken, User
 from unknot.apps.accounts.services import api_token_issue
 from unknot.apps.booking.models import Booking
@@ -149,6 +149,7 @@ def test_the_export_holds_everything_about_me(story, now):
 
 def test_the_export_pages(client, story):
     client.force_login(story["ana"])
+    reauthenticate(client)  # exporting needs a fresh re-authentication (issue 12)
     html = client.get(reverse("records:export")).content.decode()
     for title in ("Your check-ins", "Your self-assessments", "Notes from your therapists"):
         assert title in html
@@ -256,6 +257,7 @@ def test_deleting_from_the_page_shows_the_reason_then_signs_out(client, story):
     story["practice"].health_record_retention_days = 2555
     story["practice"].save()
     client.login(email=ana.email, password=PASSWORD)
+    reauthenticate(client)  # closing needs a fresh re-authentication (issue 12)
     page = client.get(reverse("records:close")).content.decode()
     assert "Test Practice keeps your health records" in page and "2555 days" in page
     wrong = client.post(reverse("records:close"), {"password": "nope"})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
-from unknot.api.auth import signed_in
+from unknot.api.auth import ReauthIn, require_reauth, signed_in
 from unknot.api.errors import ApiError
 from unknot.apps.records import selectors, services
 from unknot.apps.records.consents import WORDINGS
@@ -24,10 +24,14 @@ def _client(request: HttpRequest):
     return user
 
 
-@router.get("/me/export", response=dict)
-def export(request: HttpRequest):
-    """Everything Unknot holds about the caller, in one JSON document (the export is audited)."""
-    return services.export_everything(user=_client(request), now=timezone.now(), via="api")
+@router.post("/me/export", response=dict)
+def export(request: HttpRequest, payload: ReauthIn):
+    """Everything Unknot holds about the caller, in one JSON document (the export is audited).
+
+    Confirm with the password in the body: an export is the whole record at once."""
+    user = _client(request)
+    require_reauth(request, password=payload.password, otp_code=payload.otp_code)
+    return services.export_everything(user=user, now=timezone.now(), via="api")
 
 
 class MyConsentOut(Schema):
@@ -107,8 +111,8 @@ def openings(request: HttpRequest, include_mine: bool = False):
     ]
 
 
-class DeleteMeIn(Schema):
-    password: str = Field(min_length=1, max_length=200)
+class DeleteMeIn(ReauthIn):
+    """The password (and two-factor code, where the caller has one) confirm the deletion."""
 
 
 class AccountDeletedOut(Schema):
@@ -125,8 +129,7 @@ def delete_me(request: HttpRequest, payload: DeleteMeIn):
     practice's retention requires, with the reason in ``summary``.
     """
     user = _client(request)
-    if not user.check_password(payload.password):
-        raise ApiError(403, "wrong_password", "That is not your password.", field="password")
+    require_reauth(request, password=payload.password, otp_code=payload.otp_code)
     closure = services.account_close(user=user, now=timezone.now(), via="api")
     return AccountDeletedOut(
         closed_at=closure.closed_at,

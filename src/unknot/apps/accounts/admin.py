@@ -167,10 +167,40 @@ class UserAdmin(PracticeScopedAdmin, DjangoUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(PracticeScopedAdmin):
+    """Read-only: a token can be revoked (the action), never un-revoked or extended."""
+
     practice_path = "user__practice"
     account_path = "user"
-    list_display = ["prefix", "user", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "key_hash", "prefix", "created_at", "last_used_at"]
+    list_display = [
+        "name",
+        "prefix",
+        "user",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    fields = [
+        "uid",
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    readonly_fields = fields
+    actions = ["revoke"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        from django.utils import timezone
+
+        from unknot.apps.accounts.services import api_tokens_revoke
+
+        count = api_tokens_revoke(tokens=queryset, now=timezone.now())
+        self.message_user(request, f"{count} token(s) revoked.")

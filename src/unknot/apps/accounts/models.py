@@ -136,19 +136,60 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its SHA-256 is stored; the value is shown once."""
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the value is shown once.
 
+    A token has a name its owner chose, ends at ``expires_at`` (at most
+    ``UNKNOT_API_TOKEN_MAX_DAYS`` after it was made) and can be revoked, never brought back:
+    nothing in the code clears ``revoked_at`` or moves ``expires_at``.
+    """
+
+    uid = models.CharField(max_length=32, unique=True, default=new_uid, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, default="API token")
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(
         max_length=12, help_text="The first characters, to tell tokens apart."
     )
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_creation",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user})"
+        return f"{self.name} {self.prefix}… ({self.user})"
+
+    def is_active(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class SignUpRequest(models.Model):
+    """A sign-up waiting for its owner to open the link sent to ``email``.
+
+    Nothing is created in ``User`` until then, so a sign-up answers the same whether the
+    address already has an account or not, and nobody can claim an address they cannot read.
+    ``password`` is the hashed password chosen on the form.
+    """
+
+    uid = models.CharField(max_length=32, unique=True, default=new_uid, editable=False)
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150, blank=True)
+    password = models.CharField(max_length=128)
+    next_url = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email"], name="signup_request_email")]
+
+    def __str__(self) -> str:
+        return f"sign-up {self.email}"

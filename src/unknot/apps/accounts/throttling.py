@@ -1,16 +1,31 @@
-"""Sign-in throttling with django-axes: who is counted, and what a locked-out person sees.
+"""Sign-in throttling: who is counted, and what a locked-out person sees.
 
-Failures are counted per (email, client address) pair in the database, so every app server
-sees the same count. The sign-in page, the admin's sign-in and ``POST /api/v1/auth/token`` all
-authenticate through ``django.contrib.auth.authenticate``, where the backend below stands first.
+Two counts stop a guesser (issue 12, finding 12):
+
+- django-axes counts failures per (email, client address) pair in the database, so one
+  account is not guessed at from one network;
+- ``credential_failed`` counts failed credential checks per client address across every
+  account (rate group ``sign-in``), so one network cannot spray one password over many
+  accounts.
+
+Every password check goes through ``django.contrib.auth.authenticate``, where the backend
+below stands first and applies both: the sign-in page, the booking page's inline sign-in, the
+admin, ``POST /api/v1/auth/token``, re-authentication (``reauth.py``) and ``DELETE /api/v1/me``.
+Second-factor codes (sign-in and re-authentication) call ``credential_gate`` and
+``credential_failed`` themselves.
 """
 
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+
+from unknot.common import ratelimit
 
 
 class SignInThrottle(AxesStandaloneBackend):
@@ -23,7 +38,31 @@ class SignInThrottle(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
+        if credential_gate(request) is not None:
+            request.axes_locked_out = True  # AxesMiddleware answers with lockout_response
+            raise AxesBackendPermissionDenied("Too many failed sign-ins from this address.")
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def credential_gate(request: HttpRequest) -> ratelimit.Verdict | None:
+    """A Verdict when this client address has used up its failed credential checks."""
+    verdict = ratelimit.count(request, "sign-in", increment=False)
+    if verdict is not None:
+        request.unknot_retry_after = verdict.retry_after
+    return verdict
+
+
+def credential_failed(request: HttpRequest | None) -> None:
+    """Count one failed password or code from this client address (any account)."""
+    if request is not None:
+        ratelimit.count(request, "sign-in")
+
+
+@receiver(user_login_failed)
+def _count_failed_sign_in(sender, credentials, request=None, **kwargs):
+    # Django sends this for every failed authenticate(), including the ones refused above.
+    if request is not None and not getattr(request, "axes_locked_out", False):
+        credential_failed(request)
 
 
 def username_of(request: HttpRequest, credentials: dict | None) -> str:
@@ -45,10 +84,10 @@ def cooloff_seconds() -> int:
 def lockout_response(
     request: HttpRequest, original_response=None, credentials: dict | None = None
 ) -> HttpResponse:
-    seconds = cooloff_seconds()
-    minutes = max(1, seconds // 60)
+    seconds = getattr(request, "unknot_retry_after", None) or cooloff_seconds()
+    minutes = max(1, (seconds + 59) // 60)
     message = (
-        f"Too many failed sign-ins for this account from your network. Sign-in is paused "
+        f"Too many failed sign-ins from your network. Sign-in is paused "
         f"for {minutes} minutes; you can also reset your password by email."
     )
     if request.path_info.startswith("/api/"):

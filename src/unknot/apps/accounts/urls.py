@@ -1,11 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from unknot.apps.accounts import views
+from unknot.apps.accounts import profile_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),
+    path("profile/", profile_views.profile, name="profile"),
+    path("profile/email/", profile_views.email_change, name="email_change"),
+    path("email/confirm/<str:token>/", profile_views.email_confirm, name="email_confirm"),
+    path("profile/password/", profile_views.password_change, name="password_change"),
+    path("tokens/", profile_views.tokens, name="tokens"),
+    path("tokens/<str:uid>/revoke/", profile_views.token_revoke, name="token_revoke"),
+    path("confirm-it-is-you/", profile_views.reauthenticate, name="reauth"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor_status, name="two_factor"),

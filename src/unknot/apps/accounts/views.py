@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -5,19 +7,29 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from unknot.apps.accounts import two_factor
+from unknot.apps.accounts import throttling, two_factor
 from unknot.apps.accounts.forms import (
     ConfirmAppForm,
     EmailAuthenticationForm,
     SecondFactorForm,
     SignUpForm,
 )
-from unknot.apps.accounts.services import client_sign_up
+from unknot.apps.accounts.reauth import reauth_required
+from unknot.apps.accounts.services import api_token_revoke_all, password_changed
+from unknot.apps.accounts.signup import (
+    LinkInvalid,
+    SignUpLimited,
+    pending_for,
+    sign_up_finish,
+    sign_up_start,
+)
+from unknot.common.middleware import too_many_requests
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -33,18 +45,45 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            user = client_sign_up(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-                full_name=form.cleaned_data["full_name"],
-            )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome to Unknot. Your account is ready.")
-            return redirect(_safe_next(request) or "home:index")
+            try:
+                message = sign_up_start(
+                    request,
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password"],
+                    full_name=form.cleaned_data["full_name"],
+                    next_url=_safe_next(request) or "",
+                )
+            except SignUpLimited as limited:
+                return too_many_requests(request, limited.retry_after)
+            return render(request, "accounts/check_email.html", {"message": message})
         return render(
             request, "accounts/signup.html", {"form": form, "next": _safe_next(request)}, status=400
         )
     return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from a sign-up email: a button (a mail scanner's visit creates nothing), then
+    the account, signed in, back where the person was."""
+    try:
+        pending = pending_for(token)
+    except LinkInvalid as error:
+        return render(request, "accounts/link_invalid.html", {"message": str(error)}, status=400)
+    if request.method == "POST":
+        try:
+            user, next_url = sign_up_finish(token=token, now=timezone.now())
+        except LinkInvalid as error:
+            return render(
+                request, "accounts/link_invalid.html", {"message": str(error)}, status=400
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome to Unknot. Your account is ready.")
+        safe = next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return redirect(next_url if safe else "home:index")
+    return render(request, "accounts/signup_confirm.html", {"email": pending.email})
 
 
 class LoginView(auth_views.LoginView):
@@ -79,6 +118,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed(user=form.user, now=timezone.now())
+        return response
+
 
 # --- two-factor sign-in ----------------------------------------------------------------------
 
@@ -86,6 +130,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def _practice_side_or_404(request: HttpRequest) -> None:
     if not two_factor.is_practice_side(request.user):
         raise Http404("Two-factor sign-in is for therapists and practice staff.")
+
+
+def _practice_side_only(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        _practice_side_or_404(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @login_required
@@ -119,6 +172,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 user=user, device=device, code=form.cleaned_data["code"]
             )
             if codes is not None:
+                api_token_revoke_all(user=user, now=timezone.now())
                 request.session.cycle_key()
                 otp_login(request, two_factor.app_device(user, confirmed=True))
                 return render(
@@ -149,8 +203,12 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if two_factor.pending_step(user) is not two_factor.Step.VERIFY:
         return redirect(_safe_next(request) or "home:index")
     form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and throttling.credential_gate(request) is not None:
+        return throttling.lockout_response(request)
     if request.method == "POST" and form.is_valid():
         outcome, device = two_factor.verify_code(user=user, code=form.cleaned_data["code"])
+        if outcome is two_factor.Outcome.WRONG:
+            throttling.credential_failed(request)
         if outcome is two_factor.Outcome.OK:
             request.session.cycle_key()
             otp_login(request, device)
@@ -177,6 +235,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@_practice_side_only
+@reauth_required(back="accounts:two_factor")
 def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     _practice_side_or_404(request)
     if not two_factor.has_second_factor(request.user):
@@ -187,6 +247,8 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@_practice_side_only
+@reauth_required(back="accounts:two_factor")
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
     _practice_side_or_404(request)
     try:
@@ -194,5 +256,6 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     except two_factor.TwoFactorRequired as error:
         messages.error(request, str(error))
         return redirect("accounts:two_factor")
-    messages.success(request, "Two-factor sign-in is off.")
+    api_token_revoke_all(user=request.user, now=timezone.now())
+    messages.success(request, "Two-factor sign-in is off. Your API tokens were revoked.")
     return redirect("accounts:two_factor")

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unknot.apps.accounts.forms import EmailAuthenticationForm, SignUpForm
-from unknot.apps.accounts.services import client_sign_up
+from unknot.apps.accounts.signup import SignUpLimited, sign_up_start
 from unknot.apps.booking import selectors, services
 from unknot.apps.booking.access import access_booking_by_uid, is_practice_side
 from unknot.apps.booking.availability import (
@@ -66,6 +66,7 @@ from unknot.apps.booking.reference import schedule_reference
 from unknot.apps.booking.safety import screen_for_booking
 from unknot.apps.guide.selectors import technique_page
 from unknot.apps.therapists.access import access_own_therapist_profile
+from unknot.common.middleware import too_many_requests
 from unknot.domain import scheduling as s
 
 PENDING_SLOT = "booking_pending_slot"
@@ -622,16 +623,25 @@ def _inline_sign_in(request: HttpRequest, context: dict) -> HttpResponse:
 
 
 def _inline_sign_up(request: HttpRequest, context: dict) -> HttpResponse:
+    """Through the one sign-up door (its rate limit, its same answer for every address): a
+    link by email that creates the account and comes back to this page and time."""
     form = SignUpForm(request.POST, prefix="signup")
     if form.is_valid():
-        user = client_sign_up(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password"],
-            full_name=form.cleaned_data["full_name"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Your account is ready. Your chosen time is still held below.")
-        return redirect(context["confirm_url"])
+        try:
+            message = sign_up_start(
+                request,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+                next_url=context["confirm_url"],
+            )
+        except SignUpLimited as limited:
+            return too_many_requests(request, limited.retry_after)
+        context["check_email"] = message
+        context["signup_form"] = SignUpForm(prefix="signup")
+        context["open"] = "signup"
+        context.setdefault("signin_form", _sign_in_form(request))
+        return render(request, "booking/confirm.html", context)
     context["signup_form"] = form
     context["open"] = "signup"
     return _render_anonymous(request, context)

@@ -3,6 +3,7 @@ the therapist's session notes."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from unknot.apps.accounts.reauth import reauth_required
 from unknot.apps.records import registry, selectors, services
 from unknot.apps.records.access import access_note, can_write_note
 from unknot.apps.records.consents import WORDINGS
@@ -30,6 +32,17 @@ def _client_only(request: HttpRequest):
     if not request.user.is_client or request.user.is_superuser:
         raise Http404("This page is for clients.")
     return request.user
+
+
+def client_page(view):
+    """Clients only (404 for anyone else), checked before anything else is asked of them."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        _client_only(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @login_required
@@ -96,6 +109,8 @@ def _readable(value) -> dict:
 
 
 @login_required
+@client_page
+@reauth_required
 def export_page(request: HttpRequest) -> HttpResponse:
     user = _client_only(request)
     data = services.export_everything(user=user, now=timezone.now(), via="web")
@@ -111,6 +126,8 @@ def export_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@client_page
+@reauth_required
 def export_json(request: HttpRequest) -> HttpResponse:
     user = _client_only(request)
     data = services.export_everything(user=user, now=timezone.now(), via="web")
@@ -123,6 +140,8 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@client_page
+@reauth_required
 def close_account(request: HttpRequest) -> HttpResponse:
     user = _client_only(request)
     now = timezone.now()

@@ -246,3 +246,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # One process (dev, tests) needs no shared cache; production configures memcached (prod.py).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- The person's own account security (issue 12: findings 4, 9, 11-14) ---------------------
+# API tokens last 30 days unless asked for less; never more than the ceiling.
+UNKNOT_API_TOKEN_DAYS = e.env.int("UNKNOT_API_TOKEN_DAYS", default=30)
+UNKNOT_API_TOKEN_MAX_DAYS = e.env.int("UNKNOT_API_TOKEN_MAX_DAYS", default=90)
+# Sensitive actions (two-factor off, new recovery codes, email or password change, export,
+# closing the account) need the password (and second factor) again within this many minutes.
+UNKNOT_REAUTH_MINUTES = e.env.int("UNKNOT_REAUTH_MINUTES", default=10)
+# Links sent by email to confirm a sign-up or a new email address stop working after this.
+UNKNOT_EMAIL_LINK_HOURS = e.env.int("UNKNOT_EMAIL_LINK_HOURS", default=24)
+# Failed credential checks (password or second-factor code) per client address, across every
+# account: stops password spraying, which the per-(email, address) lock-out does not see.
+UNKNOT_RATE_LIMITS["sign-in"] = e.env.str("UNKNOT_RATE_SIGN_IN_FAILURES", default="30/h")
