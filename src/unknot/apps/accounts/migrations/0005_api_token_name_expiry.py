@@ -20,7 +20,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_owner_role"),
+        ("accounts", "0004_superuser_in_no_practice"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ import unknot.common.models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_api_token_name_expiry'),
+        ('accounts', '0005_api_token_name_expiry'),
     ]
 
     operations = [
