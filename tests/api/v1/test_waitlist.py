@@ -26,7 +26,9 @@ def clock(time_machine):
 
 
 def bearer(user) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user)}"}
+    # A token stands for a completed sign-in, second factor included.
+    token = api_token_issue(user=user, second_factor_verified=True)
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def post(client, url, body, user):

@@ -17,7 +17,9 @@ from unknot.apps.accounts.models import Role, User
 from unknot.apps.accounts.services import api_token_issue
 from unknot.apps.records.models import AccountClosure
 
-pytestmark = pytest.mark.django_db
+# The front desk sets up its authenticator on the page here, as a person would: force_login
+# must not have done it for them.
+pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
 
 REAUTH = "/accounts/confirm-it-is-you/"
 
