@@ -120,6 +120,18 @@ def build_story(course, now: dt.datetime) -> dict:
         action_flag=CHANGE,
         change_message=f"Changed full name of {ana.full_name}.",
     )
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.create(  # what a send refused by the mail server leaves behind
+        status="FAILED",
+        args_kwargs={"args": [], "kwargs": {"booking_uid": upcoming.uid}},
+        task_path="unknot.apps.notifications.tasks.send_booking_email",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="smtplib.SMTPRecipientsRefused",
+        traceback=f"SMTPRecipientsRefused: {{'{ana.email.upper()}': (550, b'No such user')}}",
+    )
     course["browser"] = sign_in_from_known_place(ana.email, password=PASSWORD)
     return course
 

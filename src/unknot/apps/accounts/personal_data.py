@@ -19,7 +19,12 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from unknot.apps.accounts.models import ApiToken
-from unknot.apps.records.registry import PersonalData, not_personal, register
+from unknot.apps.records.registry import (
+    PersonalData,
+    not_personal,
+    register,
+    replace_ignoring_case,
+)
 
 DEVICES = (TOTPDevice, StaticDevice)
 
@@ -163,22 +168,14 @@ def close_account_changes(user, *, email: str, now: dt.datetime) -> int:
     for entry in _admin_entries(user, email):
         repr_, message = entry.object_repr, entry.change_message
         for word in words:
-            repr_ = _replace(repr_, word, name)
-            message = _replace(message, word, name)
+            repr_ = replace_ignoring_case(repr_, word, name)
+            message = replace_ignoring_case(message, word, name)
         if entry.content_type.model_class() is type(user) and entry.object_id == str(user.pk):
             repr_ = name
         entry.object_repr, entry.change_message = repr_[:200], message
         entry.save(update_fields=["object_repr", "change_message"])
         count += 1
     return count
-
-
-def _replace(text: str, word: str, by: str) -> str:
-    lower, target, out, start = text.lower(), word.lower(), [], 0
-    while (found := lower.find(target, start)) >= 0:
-        out.append(text[start:found] + by)
-        start = found + len(word)
-    return "".join(out) + text[start:]
 
 
 def register_accounts() -> None:

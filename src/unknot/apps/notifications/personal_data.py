@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django_tasks_db.models import DBTaskResult
+
 from unknot.apps.notifications.models import CalendarFeed, SentNotification
-from unknot.apps.records.registry import PersonalData, register
+from unknot.apps.records.registry import PersonalData, register, replace_ignoring_case
+
+REMOVED = "[address removed]"
 
 
 def _iso(value):
@@ -39,15 +43,23 @@ def export_emails(user) -> list[dict]:
 
 
 def close_emails(user, *, email: str, now: dt.datetime) -> int:
-    """The rows stay (what was sent when); the address goes, also from a delivery error."""
+    """The rows stay (what was sent when); the address goes, also from delivery errors.
+
+    A failed send can leave the address in the error text (a mail server's refusal quotes
+    it), both in the log and in the task result's traceback.
+    """
     sent = _sent_to(email)
     if sent is None:
         return 0
     count = 0
     for row in sent:
         row.recipient = ""
-        row.last_error = row.last_error.replace(email, "[address removed]")
+        row.last_error = replace_ignoring_case(row.last_error, email, REMOVED)
         row.save(update_fields=["recipient", "last_error"])
+        count += 1
+    for result in DBTaskResult.objects.filter(traceback__icontains=email):
+        result.traceback = replace_ignoring_case(result.traceback, email, REMOVED)
+        result.save(update_fields=["traceback"])
         count += 1
     return count
 
@@ -75,7 +87,7 @@ def register_notifications() -> None:
             "Emails we sent you",
             export_emails,
             on_close=close_emails,
-            models=("notifications.SentNotification",),
+            models=("notifications.SentNotification", "django_tasks_database.DBTaskResult"),
             pseudonymised="the log of emails sent to you, with your email address removed",
         )
     )

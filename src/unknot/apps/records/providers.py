@@ -198,7 +198,4 @@ NOT_PERSONAL = {
     "records.AccountClosure": (
         "the closure itself: its dates and the notice given, no identifier of the person"
     ),
-    "django_tasks_database.DBTaskResult": (
-        "queued tasks take uids and numbers only (notifications/tasks.py), never names or addresses"
-    ),
 }

@@ -80,3 +80,14 @@ def covered_tables() -> dict[str, list[str]]:
         for label in data.models:
             tables.setdefault(label, []).append(data.name)
     return tables
+
+
+def replace_ignoring_case(text: str, word: str, by: str) -> str:
+    """``text`` with every occurrence of ``word``, in any case, replaced by ``by``."""
+    if not word:
+        return text
+    lower, target, out, start = text.lower(), word.lower(), [], 0
+    while (found := lower.find(target, start)) >= 0:
+        out.append(text[start:found] + by)
+        start = found + len(word)
+    return "".join(out) + text[start:]
