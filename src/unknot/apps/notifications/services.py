@@ -253,8 +253,6 @@ def reminder_deliver(*, booking_uid: str, sequence: int, now: dt.datetime) -> st
         return "skipped: too early"
     if already_reminded(booking):
         return "skipped: already reminded"
-    if not booking.client.is_active:
-        return CLOSED_ACCOUNT
     return deliver(
         object_uid=booking.uid,
         kind=NotificationKind.REMINDER,
