@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.apps.progress.builders import make_course
+from tests.apps.records.story import build_story
 
 
 @pytest.fixture
@@ -17,3 +18,9 @@ def now():
 def course(practice, now):
     """Ana's course with Ben: two sessions held, the next in a day (its check-in is open)."""
     return make_course(practice, now)
+
+
+@pytest.fixture
+def story(course, now):
+    """Ana's record at one practice: every kind of health data and every other trace of her."""
+    return build_story(course, now)

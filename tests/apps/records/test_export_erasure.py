@@ -8,15 +8,13 @@ import datetime as dt
 import json
 
 import pytest
-from django.apps import apps
-from django.core import serializers
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.apps.progress.builders import scores, session, therapist_at
+from tests.apps.progress.builders import session, therapist_at
+from tests.apps.records.story import SECRETS, dump_everything
 from tests.factories import PASSWORD, reauthenticate
 from unknot.apps.accounts.models import ApiToken, User
-from unknot.apps.accounts.services import api_token_issue
 from unknot.apps.booking.models import Booking
 from unknot.apps.guide.models import SavedAssessment
 from unknot.apps.progress.models import CheckIn, MeasureScore, ReviewSuggestion
@@ -33,86 +31,9 @@ from unknot.apps.records.services import (
     account_close,
     export_everything,
     health_records_purge,
-    note_save,
 )
 
 pytestmark = pytest.mark.django_db
-
-SECRETS = {
-    "client_note": "SENTINEL-BOOKING-NOTE knee twinges",
-    "health_note": "SENTINEL-HEALTH-NOTE new tablets",
-    "other": "SENTINEL-REACTION dizzy spell",
-    "objective": "SENTINEL-OBJECTIVE tight QL",
-    "summary": "SENTINEL-SUMMARY keep walking",
-    "question": "SENTINEL-PRIVATE-QUESTION my disc",
-}
-
-
-@pytest.fixture
-def story(course, now):
-    """Ana's record at one practice: every kind of health data, a token and consents."""
-    ana, ben = course["ana"], course["ben"]
-    held = course["held"]
-    Booking.objects.filter(pk=held[-1].pk).update(client_note=SECRETS["client_note"])
-    for booking, pain in zip(held, (7, 5), strict=True):
-        checkin_submit(
-            client=ana,
-            booking=booking,
-            kind="before",
-            now=booking.starts_at - dt.timedelta(hours=2),
-            scores=scores(pain),
-            health_note=SECRETS["health_note"] if pain == 5 else "",
-            regions=["lower-back"],
-        )
-    note_save(
-        booking=held[-1],
-        author=ben.user,
-        now=held[-1].ends_at,
-        objective=SECRETS["objective"],
-        client_summary=SECRETS["summary"],
-        share_summary=True,
-        pressure_used=4,
-    )
-    checkin_submit(
-        client=ana,
-        booking=held[-1],
-        kind="after",
-        now=held[-1].ends_at + dt.timedelta(hours=25),
-        soreness=8,
-        other_reactions=SECRETS["other"],
-        relief="hours",
-    )
-    api_token_issue(user=ana)
-    from unknot.apps.practices.models import Technique
-    from unknot.apps.questions.models import Question
-    from unknot.apps.waitlist.models import WaitlistEntry
-
-    for body, published in (("SENTINEL-PRIVATE-QUESTION my disc", None), ("Oils?", now)):
-        Question.objects.create(
-            therapist=ben,
-            asker=ana,
-            asker_email=ana.email,
-            asker_name="Ana",
-            body=body,
-            consent_to_publish=bool(published),
-            published_at=published,
-            status="answered",
-            answer="Yes.",
-            answered_at=now,
-        )
-    WaitlistEntry.objects.create(
-        client=ana, technique=Technique.objects.get(slug="swedish"), created_at=now
-    )
-    return course
-
-
-def dump_everything() -> str:
-    """Every row of every project model, as JSON text."""
-    chunks = []
-    for model in apps.get_models():
-        if model.__module__.startswith("unknot.") or model._meta.app_label in ("sessions",):
-            chunks.append(serializers.serialize("json", model.objects.all()))
-    return "\n".join(chunks)
 
 
 def test_the_export_holds_everything_about_me(story, now):
@@ -164,7 +85,8 @@ def test_closing_with_no_retention_erases_every_health_record_at_once(story, now
     story["practice"].health_record_retention_days = 0
     story["practice"].save()
     closure = account_close(user=ana, now=now)
-    assert "erased at once" in closure.summary
+    assert "Erased at once: " in closure.summary and "your self-assessments" in closure.summary
+    assert "keeps your health records" not in closure.summary
     assert closure.health_records_erased_at == now
     ana.refresh_from_db()
     assert not ana.is_active and not ana.has_usable_password() and ana.full_name == ""
@@ -238,7 +160,7 @@ def test_each_practice_keeps_only_its_own_records(story, now, other_practice):
     )
     closure = account_close(user=ana, now=now)
     assert list(closure.holds.values_list("practice__name", flat=True)) == ["Other Practice"]
-    assert "Erased at once: health records held by Test Practice" in closure.summary
+    assert "the health records held by Test Practice." in closure.summary
     assert list(CheckIn.objects.filter(client=ana).values_list("practice", flat=True)) == [
         other_practice.pk
     ]

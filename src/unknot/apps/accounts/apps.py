@@ -9,3 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Connects the count of failed sign-ins per client address (finding 12).
         from unknot.apps.accounts import throttling  # noqa: F401
+        from unknot.apps.accounts.personal_data import register_accounts
+
+        register_accounts()

@@ -13,3 +13,6 @@ class BookingConfig(AppConfig):
         # After the whole plan has run: SQLite loses a table's triggers when a migration
         # rebuilds the table, so they are put back every time.
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="schedule-version")
+        from unknot.apps.booking.personal_data import register_bookings
+
+        register_bookings()

@@ -10,3 +10,6 @@ class NotificationsConfig(AppConfig):
         from unknot.apps.notifications import receivers
 
         receivers.connect()
+        from unknot.apps.notifications.personal_data import register_notifications
+
+        register_notifications()

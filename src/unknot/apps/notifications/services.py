@@ -169,6 +169,9 @@ def _booking(uid: str) -> Booking | None:
     return Booking.objects.select_related(*BOOKING_RELATIONS).filter(uid=uid).first()
 
 
+CLOSED_ACCOUNT = "skipped: the client's account is closed (no address is kept)"
+
+
 def booking_email_deliver(*, booking_uid: str, kind: str, sequence: int, now: dt.datetime) -> str:
     """The email for one committed change of one booking.
 
@@ -190,6 +193,8 @@ def booking_email_deliver(*, booking_uid: str, kind: str, sequence: int, now: dt
     if kind != "cancelled" and booking.starts_at <= now:
         # A backlog (or a booking entered after the fact) must not announce a past session.
         return "skipped: session has started"
+    if not booking.client.is_active:
+        return CLOSED_ACCOUNT
     return deliver(
         object_uid=booking.uid,
         kind=BOOKING_KINDS[kind],
@@ -297,6 +302,8 @@ def program_email_deliver(
     client = program_adapter.program_client(program, bookings)
     if client is None or not bookings:
         return "skipped: no sessions"
+    if not client.is_active:
+        return CLOSED_ACCOUNT
     email = compose.program_email(
         program=program, kind=kind, client=client, bookings=bookings, now=now
     )

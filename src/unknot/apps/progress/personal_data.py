@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from unknot.apps.booking.models import Booking
+from unknot.apps.booking.personal_data import took_place
 from unknot.apps.progress.models import CheckIn, CheckInReminder, ReviewSuggestion
 from unknot.apps.records.registry import PersonalData, register
 
@@ -59,11 +63,22 @@ def export_suggestions(user) -> list[dict]:
     ]
 
 
-def progress_practices(user) -> set[int]:
-    ids = set(CheckIn.objects.filter(client=user).values_list("practice_id", flat=True))
-    return ids | set(
-        ReviewSuggestion.objects.filter(client=user).values_list("practice_id", flat=True)
-    )
+def _of_sessions_held(user, now: dt.datetime):
+    held = Booking.objects.filter(took_place(now), client=user)
+    return CheckIn.objects.filter(client=user, booking__in=held)
+
+
+def progress_practices(user, *, now: dt.datetime) -> set[int]:
+    """Check-ins are clinical records only for a session that took place."""
+    return set(_of_sessions_held(user, now).values_list("practice_id", flat=True))
+
+
+def close_progress(user, *, email: str, now: dt.datetime) -> int:
+    """Check-ins of sessions that never took place go at once, with what they led to."""
+    kept = _of_sessions_held(user, now)
+    gone = CheckIn.objects.filter(client=user).exclude(pk__in=kept.values("pk"))
+    total = ReviewSuggestion.objects.filter(checkin__in=gone).delete()[0]
+    return total + gone.delete()[0]
 
 
 def erase_progress(user, *, practice_id, now) -> int:
@@ -88,8 +103,18 @@ def register_progress() -> None:
             export_checkins,
             erase=erase_progress,
             practices=progress_practices,
+            on_close=close_progress,
+            models=("progress.CheckIn", "progress.MeasureScore", "progress.CheckInReminder"),
+            retained="your check-ins and scores for the sessions that took place",
+            erased="your check-ins for sessions that did not take place",
         )
     )
     register(
-        PersonalData("review_suggestions", "Suggestions from your reviews", export_suggestions)
+        PersonalData(
+            "review_suggestions",
+            "Suggestions from your reviews",
+            export_suggestions,
+            models=("progress.ReviewSuggestion",),
+            retained="the suggestions your progress reviews made to your therapists",
+        )
     )

@@ -1,17 +1,17 @@
-"""The personal data of the core apps, registered with :mod:`unknot.apps.records.registry`.
+"""The personal data of the records app, registered with :mod:`unknot.apps.records.registry`.
 
-Account, consents, bookings (with the health details they carry), self-assessments, session
-notes and the audit trail. Other apps register their own in their ``AppConfig.ready``.
+Account, consents, self-assessments, session notes and the audit trail, and the tables that
+hold no one's personal data. Other apps register their own in their ``AppConfig.ready``
+(``apps/<app>/personal_data.py``).
 """
 
 from __future__ import annotations
 
-from django.apps import apps
+import datetime as dt
 
-from unknot.apps.booking.models import Booking, BookingEvent
 from unknot.apps.guide.models import SavedAssessment
 from unknot.apps.records.models import AuditEntry, Consent, SessionNote
-from unknot.apps.records.registry import PersonalData, register
+from unknot.apps.records.registry import PersonalData, not_personal, register
 
 
 def _iso(value):
@@ -46,50 +46,6 @@ def erase_consents(user, *, practice_id, now) -> int:
     if practice_id is not None:
         return 0
     return Consent.objects.filter(user=user).delete()[0]
-
-
-def export_bookings(user) -> list[dict]:
-    qs = (
-        Booking.objects.filter(client=user)
-        .select_related("practice", "therapist", "technique", "service", "room")
-        .order_by("starts_at")
-    )
-    return [
-        {
-            "uid": b.uid,
-            "practice": b.practice.name,
-            "therapist": b.therapist.display_name,
-            "technique": b.technique.name,
-            "duration_minutes": b.service.duration_minutes,
-            "starts_at": _iso(b.starts_at),
-            "ends_at": _iso(b.ends_at),
-            "status": b.status,
-            "price": str(b.price),
-            "client_note": b.client_note,
-            "health_flags_for_therapist": b.safety,
-            "cancelled_at": _iso(b.cancelled_at),
-            "cancellation_reason": b.cancellation_reason,
-        }
-        for b in qs
-    ]
-
-
-def booking_practices(user) -> set[int]:
-    return set(Booking.objects.filter(client=user).values_list("practice_id", flat=True))
-
-
-def erase_booking_health_details(user, *, practice_id, now) -> int:
-    """Bookings stay (they are the practice's accounts), without their health details."""
-    if practice_id is None:
-        return 0
-    from unknot.apps.records.services import scrub_booking_health_details
-
-    bookings = Booking.objects.filter(client=user, practice_id=practice_id)
-    for event in BookingEvent.objects.filter(booking__in=bookings):
-        if any(k in event.data for k in ("reason", "note")):
-            event.data = {k: v for k, v in event.data.items() if k not in ("reason", "note")}
-            event.save(update_fields=["data"])
-    return scrub_booking_health_details(bookings)
 
 
 def export_assessments(user) -> list[dict]:
@@ -136,7 +92,8 @@ def export_note_summaries(user) -> dict:
     }
 
 
-def note_practices(user) -> set[int]:
+def note_practices(user, *, now: dt.datetime) -> set[int]:
+    """Every note is a clinical record, whatever became of the session."""
     return set(SessionNote.objects.filter(client=user).values_list("practice_id", flat=True))
 
 
@@ -160,102 +117,45 @@ def export_audit(user) -> list[dict]:
     ]
 
 
-# --- apps built alongside: read defensively, so a missing app is simply an empty section ------
+def close_audit(user, *, email: str, now: dt.datetime) -> int:
+    """The trail stays whole; where the client acted, their name gives way to the pseudonym."""
+    from unknot.apps.records.services import pseudonym
 
-
-def _model(label: str, name: str):
-    try:
-        return apps.get_model(label, name)
-    except LookupError:
-        return None
-
-
-def export_programs(user) -> list[dict]:
-    model = _model("programs", "Program")
-    if model is None:
-        return []
-    return [
-        {
-            "uid": p.uid,
-            "practice": p.practice.name,
-            "technique": p.technique.name,
-            "sessions": p.sessions_count,
-            "every_days": p.every_days,
-            "status": p.status,
-            "created_at": _iso(p.created_at),
-        }
-        for p in model.objects.filter(client=user).select_related("practice", "technique")
-    ]
-
-
-def export_waitlist(user) -> list[dict]:
-    model = _model("waitlist", "WaitlistEntry")
-    if model is None:
-        return []
-    return [
-        {
-            "uid": e.uid,
-            "technique": e.technique.name,
-            "status": e.status,
-            "weekdays": e.weekdays,
-            "created_at": _iso(e.created_at),
-        }
-        for e in model.objects.filter(client=user).select_related("technique")
-    ]
-
-
-def close_waitlist(user, *, now) -> int:
-    """A closed account waits for nothing: its entries (and their offers) go."""
-    model = _model("waitlist", "WaitlistEntry")
-    return model.objects.filter(client=user).delete()[0] if model is not None else 0
-
-
-def export_questions(user) -> list[dict]:
-    model = _model("questions", "Question")
-    if model is None:
-        return []
-    return [
-        {
-            "uid": q.uid,
-            "asked_at": _iso(q.created_at),
-            "topic": q.topic,
-            "question": q.body,
-            "answer": q.answer,
-            "may_be_published": q.consent_to_publish,
-            "published_at": _iso(q.published_at),
-        }
-        for q in model.objects.filter(asker=user).order_by("created_at")
-    ]
-
-
-def close_questions(user, *, now) -> int:
-    """Private questions go; published ones (shared with consent) stay, with no name or email."""
-    model = _model("questions", "Question")
-    if model is None:
-        return 0
-    from unknot.apps.records.services import closed_email
-
-    asked = model.objects.filter(asker=user)
-    gone = asked.filter(published_at__isnull=True).delete()[0]
-    kept = asked.update(asker=None, asker_name="", asker_email=closed_email(user))
-    return gone + kept
+    return AuditEntry.objects.filter(actor=user).update(actor_label=pseudonym(user))
 
 
 def register_core() -> None:
-    register(PersonalData("account", "Your account", export_account))
-    register(PersonalData("consents", "Your consents", export_consents, erase=erase_consents))
     register(
         PersonalData(
-            "bookings",
-            "Your sessions",
-            export_bookings,
-            erase=erase_booking_health_details,
-            practices=booking_practices,
+            "account",
+            "Your account",
+            export_account,
+            models=("accounts.User",),
+            erased="your name, email address and password; you can no longer sign in",
+            pseudonymised=(
+                "the account itself, as a pseudonym (“closed client #…”), so that "
+                "the records kept stay consistent"
+            ),
         )
     )
     register(
         PersonalData(
-            "assessments", "Your self-assessments", export_assessments, erase=erase_assessments
+            "consents",
+            "Your consents",
+            export_consents,
+            erase=erase_consents,
+            models=("records.Consent",),
+            retained="your consent decisions, the evidence that you agreed to treatment",
+        )
+    )
+    register(
+        PersonalData(
+            "assessments",
+            "Your self-assessments",
+            export_assessments,
+            erase=erase_assessments,
+            models=("guide.SavedAssessment",),
+            retained="your self-assessments (your answers and their results)",
         )
     )
     register(
@@ -265,13 +165,37 @@ def register_core() -> None:
             export_note_summaries,
             erase=erase_notes,
             practices=note_practices,
+            models=("records.SessionNote",),
+            retained="your therapists' session notes",
         )
     )
-    register(PersonalData("programs", "Your programmes", export_programs))
     register(
-        PersonalData("waitlist", "Your waitlist entries", export_waitlist, on_close=close_waitlist)
+        PersonalData(
+            "audit_trail",
+            "Who opened your records",
+            export_audit,
+            on_close=close_audit,
+            models=("records.AuditEntry",),
+            pseudonymised=(
+                "the audit log of who opened your records, with your own actions in it shown "
+                "under your pseudonym"
+            ),
+        )
     )
-    register(
-        PersonalData("questions", "Your questions", export_questions, on_close=close_questions)
-    )
-    register(PersonalData("audit_trail", "Who opened your records", export_audit))
+    for label, reason in NOT_PERSONAL.items():
+        not_personal(label, reason)
+
+
+NOT_PERSONAL = {
+    "practices.Practice": "a practice's own business address, phone and email, not a person's",
+    "practices.Technique": "the names of the seven techniques of the guide (reference data)",
+    "practices.Room": "the names of a practice's treatment rooms",
+    "therapists.Language": "the names of languages (reference data)",
+    "therapists.Therapist": (
+        "a practice member's public professional profile, managed by the practice; client "
+        "closure and export cover client accounts"
+    ),
+    "records.AccountClosure": (
+        "the closure itself: its dates and the notice given, no identifier of the person"
+    ),
+}

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 
-from unknot.apps.accounts.models import ApiToken
 from unknot.apps.booking.models import Booking, BookingStatus
 from unknot.apps.practices.models import Practice, Technique
 from unknot.apps.records import audit, registry
@@ -166,20 +166,26 @@ def note_save(
 
 
 def export_everything(*, user, now: dt.datetime, via: str = "web") -> dict:
-    """Everything Unknot holds about ``user``, as JSON-ready data; the export is audited."""
-    sections = {p.name: p.export(user) for p in registry.registered()}
+    """Everything Unknot holds about ``user``, as JSON-ready data; the export is audited.
+
+    One section per exported entry of :mod:`registry`; the page and the API both show this.
+    """
+    entries = registry.exported()
+    sections = {p.name: p.export(user) for p in entries}
     audit.record(
         actor=user, subject=user, action=AuditAction.EXPORT, kind="export", via=via, now=now
     )
     return {
         "generated_at": now.isoformat(),
-        "format": "unknot-personal-data/1",
-        "sections": {p.name: p.title for p in registry.registered()},
+        "format": "unknot-personal-data/2",
+        "sections": {p.name: p.title for p in entries},
         **sections,
     }
 
 
 # --- closing an account ------------------------------------------------------------------
+
+RETENTION_WHY = "as the law requires of health practitioners' clinical records"
 
 
 @dataclass(frozen=True)
@@ -189,58 +195,106 @@ class Keep:
     reason: str
 
 
+def _listed(items) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return "; ".join(items[:-1]) + "; and " + items[-1]
+
+
 @dataclass(frozen=True)
 class ClosurePlan:
-    """What closing the account will do: erased now, or kept by a practice until a date."""
+    """What closing the account will do, written from the registry's entries.
+
+    ``keeps``: the practices that keep clinical records, until when and why; ``kept``: what
+    they keep; ``kept_while_held``: records of no one practice, kept until the last hold
+    ends; ``erased``: what goes at once; ``pseudonymised``: what stays without identifiers.
+    """
 
     keeps: tuple[Keep, ...] = ()
     erased_now: tuple[str, ...] = field(default_factory=tuple)
+    kept: tuple[str, ...] = ()
+    kept_while_held: tuple[str, ...] = ()
+    erased: tuple[str, ...] = ()
+    pseudonymised: tuple[str, ...] = ()
+
+    @property
+    def lines(self) -> list[str]:
+        lines = ["Your account is closed and you can no longer sign in."]
+        lines += [keep.reason for keep in self.keeps]
+        if self.keeps and self.kept_while_held:
+            lines.append(
+                "Kept until the last of these dates, then erased, because they belong to no one "
+                f"practice: {_listed(self.kept_while_held)}."
+            )
+        erased = list(self.erased)
+        if self.erased_now:
+            erased.append("the health records held by " + ", ".join(self.erased_now))
+        lines.append(f"Erased at once: {_listed(erased)}.")
+        if self.pseudonymised:
+            lines.append(
+                "Kept with your name, email address and other identifiers replaced by a "
+                f"pseudonym: {_listed(self.pseudonymised)}."
+            )
+        return lines
 
     @property
     def summary(self) -> str:
-        lines = [
-            "Your account is closed: your name, email address and sign-in details are erased "
-            "and you can no longer sign in."
-        ]
-        if not self.keeps:
-            lines.append("Your health records were erased at once.")
-        for keep in self.keeps:
-            lines.append(keep.reason)
-        if self.erased_now:
-            lines.append(
-                "Erased at once: health records held by " + ", ".join(self.erased_now) + "."
-            )
-        return "\n".join(lines)
+        return "\n".join(self.lines)
 
 
-def _practices_holding(user) -> set[int]:
+def pseudonym(user) -> str:
+    """The stable name a closed account goes by in the logs kept: "closed client #3f9c0a1b2d".
+
+    Derived from the account's random uid with the site's secret, so it is the same in every
+    log and cannot be turned back into the person without the database.
+    """
+    digest = salted_hmac("unknot.records.pseudonym", user.uid, algorithm="sha256").hexdigest()
+    return f"closed client #{digest[:10]}"
+
+
+def _practices_holding(user, now: dt.datetime) -> set[int]:
+    """Practices with a clinical record of ``user``: only those keep anything."""
     ids: set[int] = set()
     for p in registry.registered():
         if p.practices is not None:
-            ids |= set(p.practices(user))
+            ids |= set(p.practices(user, now=now))
     return ids
 
 
-def _reason(practice: Practice, keep_until: dt.datetime) -> str:
+def _reason(practice: Practice, keep_until: dt.datetime, kept: tuple[str, ...]) -> str:
     days = practice.health_record_retention_days
     return (
-        f"{practice.name} keeps your health records (session notes, check-ins and the health "
-        f"details of your bookings) for {days} days after an account is closed, as its legal "
-        f"and insurance duties require. They will be erased on {keep_until:%d %B %Y}."
+        f"{practice.name} keeps your health records ({_listed(kept)}) for {days} days after "
+        f"an account is closed, {RETENTION_WHY}. They will be erased on {keep_until:%d %B %Y}."
     )
 
 
 def account_close_plan(*, user, now: dt.datetime) -> ClosurePlan:
     """What :func:`account_close` would do now, to show before the client confirms."""
-    keeps, erased = [], []
-    for practice in Practice.objects.filter(pk__in=_practices_holding(user)).order_by("name"):
+    entries = registry.registered()
+    kept = tuple(p.retained for p in entries if p.retained and p.practices is not None)
+    while_held = tuple(p.retained for p in entries if p.retained and p.practices is None)
+    keeps, erased_practices = [], []
+    for practice in Practice.objects.filter(pk__in=_practices_holding(user, now)).order_by("name"):
         days = practice.health_record_retention_days
         if days > 0:
             until = now + dt.timedelta(days=days)
-            keeps.append(Keep(practice, until, _reason(practice, until)))
+            keeps.append(Keep(practice, until, _reason(practice, until, kept)))
         else:
-            erased.append(practice.name)
-    return ClosurePlan(tuple(keeps), tuple(erased))
+            erased_practices.append(practice.name)
+    erased = [p.erased for p in entries if p.erased]
+    if not keeps:
+        erased += [p.retained for p in entries if p.retained]
+        erased_practices = []
+    return ClosurePlan(
+        keeps=tuple(keeps),
+        erased_now=tuple(erased_practices),
+        kept=kept if keeps else (),
+        kept_while_held=while_held if keeps else (),
+        erased=tuple(erased),
+        pseudonymised=tuple(p.pseudonymised for p in entries if p.pseudonymised),
+    )
 
 
 def _erase(user, *, practice_id: int | None, now: dt.datetime) -> int:
@@ -251,15 +305,23 @@ def _erase(user, *, practice_id: int | None, now: dt.datetime) -> int:
     return total
 
 
+def _practices_touched(user) -> set[int]:
+    """Every practice the client ever booked with (health records always hang on a booking)."""
+    return set(Booking.objects.filter(client=user).values_list("practice_id", flat=True))
+
+
 @transaction.atomic
 def account_close(*, user, now: dt.datetime, via: str = "web") -> AccountClosure:
-    """Close ``user``'s client account.
+    """Close ``user``'s client account; the page and ``DELETE /api/v1/me`` both call this.
 
-    Identity and sign-in details are erased at once. Health records are erased at once for
-    every practice whose retention is 0 days; the others keep them until
+    In this order: every entry's ``on_close`` runs (by ``order``: waitlist entries are left,
+    programmes and future sessions cancelled through their services, non-clinical details
+    blanked, credentials deleted, logs pseudonymised). Practices holding a clinical record
+    and a retention of more than 0 days keep their health records until
     ``now + health_record_retention_days`` (a :class:`RetentionHold` each, with the reason),
-    when :func:`health_records_purge` erases them. Records that belong to no practice (the
-    self-assessments) go with the last hold, or at once when nothing is kept.
+    when :func:`health_records_purge` erases them; everything else is erased now. Records of
+    no practice (self-assessments, consents) go with the last hold, or at once. Last, the
+    account's own name, email and password go.
 
     Raises:
         RecordsError: ``user`` is not an active client account.
@@ -269,6 +331,7 @@ def account_close(*, user, now: dt.datetime, via: str = "web") -> AccountClosure
     if AccountClosure.objects.filter(user=user).exists():
         raise RecordsError("This account is already closed.", code="already_closed")
     plan = account_close_plan(user=user, now=now)
+    email = user.email
     audit.record(
         actor=user, subject=user, action=AuditAction.ERASE, kind="account", via=via, now=now
     )
@@ -277,18 +340,17 @@ def account_close(*, user, now: dt.datetime, via: str = "web") -> AccountClosure
         RetentionHold.objects.create(
             closure=closure, practice=keep.practice, keep_until=keep.keep_until, reason=keep.reason
         )
+    for p in sorted(registry.registered(), key=lambda p: p.order):
+        if p.on_close is not None:
+            p.on_close(user, email=email, now=now)
     held = {k.practice.pk for k in plan.keeps}
-    for practice_id in _practices_holding(user) - held:
+    for practice_id in (_practices_touched(user) | _practices_holding(user, now)) - held:
         _erase(user, practice_id=practice_id, now=now)
     if not held:
         _erase(user, practice_id=None, now=now)
         closure.health_records_erased_at = now
         closure.save(update_fields=["health_records_erased_at"])
 
-    for p in registry.registered():
-        if p.on_close is not None:
-            p.on_close(user, now=now)
-    ApiToken.objects.filter(user=user).delete()
     user.email = closed_email(user)
     user.full_name = ""
     user.is_active = False
@@ -322,11 +384,6 @@ def health_records_purge(*, now: dt.datetime) -> int:
                 )
             ended += 1
     return ended
-
-
-def scrub_booking_health_details(queryset) -> int:
-    """Blank the health details a booking carries (safety flags, the client's notes)."""
-    return queryset.update(safety={}, client_note="", clearance_note="", cancellation_reason="")
 
 
 def note_texts(note: SessionNote) -> Mapping[str, str]:

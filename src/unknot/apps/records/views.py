@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from unknot.apps.accounts.reauth import reauth_required
-from unknot.apps.records import registry, selectors, services
+from unknot.apps.records import selectors, services
 from unknot.apps.records.access import access_note, can_write_note
 from unknot.apps.records.consents import WORDINGS
 from unknot.apps.records.forms import CloseAccountForm, NoteForm
@@ -115,8 +115,8 @@ def export_page(request: HttpRequest) -> HttpResponse:
     user = _client_only(request)
     data = services.export_everything(user=user, now=timezone.now(), via="web")
     sections = [
-        {"name": p.name, "title": p.title, "node": _readable(data.get(p.name))}
-        for p in registry.registered()
+        {"name": name, "title": title, "node": _readable(data.get(name))}
+        for name, title in data["sections"].items()
     ]
     return render(
         request,

@@ -10,3 +10,6 @@ class WaitlistConfig(AppConfig):
         from unknot.apps.waitlist import receivers
 
         receivers.connect()
+        from unknot.apps.waitlist.personal_data import register_waitlist
+
+        register_waitlist()
