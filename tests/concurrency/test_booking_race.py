@@ -150,7 +150,7 @@ def test_clients_of_different_therapists_race_for_too_few_rooms(live_server, pra
         add_weekday_hours(therapist)
         user = User.objects.create_user(email=f"client{i}@example.test", password="x-Long-pass-1")
         make_assessment(user)
-        players.append((therapist, api_token_issue(user=user)))
+        players.append((therapist, api_token_issue(user=user, second_factor_verified=True)))
     start = next_weekday_10am(ZoneInfo(practice.time_zone))
     url = f"{live_server.url}/api/v1/bookings"
     gate = threading.Barrier(len(players))

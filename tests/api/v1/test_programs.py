@@ -33,7 +33,9 @@ def parse(value: str) -> dt.datetime:
 
 
 def bearer(user) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user)}"}
+    return {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user, second_factor_verified=True)}"
+    }
 
 
 def post(client, url, body, user, **extra):

@@ -26,7 +26,9 @@ def clock(time_machine):
 
 
 def bearer(user) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user)}"}
+    return {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user, second_factor_verified=True)}"
+    }
 
 
 def post(client, url, body, user):
