@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.apps.progress.builders import client_with_plan, scores, session, therapist_at
 from tests.browser.menu import open_menu
+from tests.browser.second_factor import sign_in_with_code
 from tests.factories import PASSWORD
 from unknot.apps.progress.models import CheckIn, ReviewSuggestion
 from unknot.apps.progress.services import checkin_submit
@@ -99,7 +100,7 @@ def test_check_in_see_the_suggestion_and_the_chart_then_the_therapist_accepts(
     # The therapist sees the same suggestion in their words and accepts it in place.
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     therapist = context.new_page()
-    sign_in(therapist, course["ben"].user.email)
+    sign_in_with_code(therapist, course["ben"].user)
     therapist.goto(f"/progress/clients/{course['ana'].uid}/")
     card = therapist.get_by_test_id("suggestion").first
     expect(card).to_contain_text("reaches the clinically important change of 2 points or 30%")

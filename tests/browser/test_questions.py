@@ -8,7 +8,8 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.browser.menu import open_menu
-from tests.factories import PASSWORD, make_therapist
+from tests.browser.second_factor import sign_in_with_code
+from tests.factories import make_therapist
 from unknot.apps.questions.models import Question
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,10 +43,7 @@ def test_a_question_is_answered_in_the_portal_and_read_by_the_visitor(
         base_url=live_server.url, viewport={"width": 390, "height": 844}
     )
     portal = therapist.new_page()
-    portal.goto("/accounts/login/")
-    portal.get_by_label("Email address").fill(ben.user.email)
-    portal.get_by_label("Password").fill(PASSWORD)
-    portal.get_by_role("button", name="Sign in").click()
+    sign_in_with_code(portal, ben.user)
     open_menu(portal)
     portal.get_by_role("navigation", name="Main").get_by_role("link", name="Questions").click()
     expect(portal.get_by_role("heading", level=1)).to_have_text("Questions from visitors")

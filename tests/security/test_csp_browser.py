@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -29,14 +28,14 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 
 def session_cookie(user, live_server_url: str) -> dict:
-    store = SessionStore()
-    store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    store["_auth_user_hash"] = user.get_session_auth_hash()
-    store.create()
+    """A signed-in session (with its second factor, for practice-side people) as a cookie."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
     return {
         "name": settings.SESSION_COOKIE_NAME,
-        "value": store.session_key,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
         "url": live_server_url,
     }
 

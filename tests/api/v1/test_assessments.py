@@ -31,9 +31,9 @@ def post(client, body, **extra):
 
 
 def bearer(user) -> dict[str, str]:
-    # A token stands for a completed sign-in, second factor included.
-    token = api_token_issue(user=user, second_factor_verified=True)
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    return {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user, second_factor_verified=True)}"
+    }
 
 
 def evidence_ids(body) -> set[str]:

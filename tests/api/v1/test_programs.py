@@ -33,9 +33,9 @@ def parse(value: str) -> dt.datetime:
 
 
 def bearer(user) -> dict[str, str]:
-    # A token stands for a completed sign-in, second factor included.
-    token = api_token_issue(user=user, second_factor_verified=True)
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    return {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user, second_factor_verified=True)}"
+    }
 
 
 def post(client, url, body, user, **extra):

@@ -4,8 +4,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
-from tests.factories import PASSWORD, make_therapist
-from unknot.apps.accounts.services import api_token_issue
+from tests.factories import make_therapist
 from unknot.apps.questions.models import Question
 from unknot.apps.questions.ratelimits import ASK_RATE_PER_EMAIL, ASK_RATE_PER_IP
 
@@ -28,16 +27,11 @@ def ben(practice, settings):
 
 
 def bearer(client, user) -> dict:
-    if user.is_practice_member:
-        # Practice-side accounts get tokens only after their second factor, which this
-        # stands for; clients sign in for one with their password.
-        token = api_token_issue(user=user, second_factor_verified=True)
-    else:
-        token = client.post(
-            "/api/v1/auth/token",
-            {"email": user.email, "password": PASSWORD},
-            content_type="application/json",
-        ).json()["token"]
+    """A token as a fully signed-in session makes it (practice-side accounts owe a second
+    factor, so a password alone buys none)."""
+    from unknot.apps.accounts.services import api_token_issue
+
+    token = api_token_issue(user=user, second_factor_verified=True)
     return {"Authorization": f"Bearer {token}"}
 
 

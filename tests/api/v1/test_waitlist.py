@@ -26,9 +26,9 @@ def clock(time_machine):
 
 
 def bearer(user) -> dict[str, str]:
-    # A token stands for a completed sign-in, second factor included.
-    token = api_token_issue(user=user, second_factor_verified=True)
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    return {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user, second_factor_verified=True)}"
+    }
 
 
 def post(client, url, body, user):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from tests.apps.notifications.conftest import DOMAIN, at, the_calendar
-from tests.factories import PASSWORD, make_assessment
+from tests.factories import make_assessment
 from unknot.apps.booking import services as booking_services
 from unknot.apps.notifications.models import CalendarFeed
 from unknot.apps.notifications.services import calendar_feed_issue
@@ -128,12 +128,11 @@ def test_staff_and_visitors_have_no_subscription_page(setup, client, staff_user)
 
 
 def token_for(client, user) -> str:
-    response = client.post(
-        "/api/v1/auth/token",
-        {"email": user.email, "password": PASSWORD},
-        content_type="application/json",
-    )
-    return response.json()["token"]
+    """A token as a fully signed-in session makes it (practice-side accounts owe a second
+    factor, so a password alone buys none)."""
+    from unknot.apps.accounts.services import api_token_issue
+
+    return api_token_issue(user=user, second_factor_verified=True)
 
 
 def test_the_feed_api_gets_rotates_and_revokes(setup, book, client, client_user):

@@ -101,9 +101,9 @@ def staff_at(practice, email: str) -> User:
 def bearer(user) -> dict[str, str]:
     from unknot.apps.accounts.services import api_token_issue
 
-    # A token stands for a completed sign-in, second factor included.
-    token = api_token_issue(user=user, second_factor_verified=True)
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    return {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user, second_factor_verified=True)}"
+    }
 
 
 def make_course(practice, now: dt.datetime) -> dict:
