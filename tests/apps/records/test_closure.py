@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.apps.progress.builders import bearer, scores, session
 from tests.apps.records.story import IDENTIFIERS, dump_everything
 from tests.apps.waitlist.conftest import NOW, at, booked, clock, make_client, setup, wait_for  # noqa: F401
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, reauthenticate
 from unknot.apps.booking.models import Booking, BookingEvent, BookingStatus
 from unknot.apps.notifications.models import CalendarFeed, SentNotification
 from unknot.apps.practices.models import Technique
@@ -43,6 +43,7 @@ def close_through(way: str, user, *, now, web) -> None:
         account_close(user=user, now=now)
     elif way == "page":
         web.force_login(user)
+        reauthenticate(web)
         response = web.post(reverse("records:close"), {"password": PASSWORD})
         assert response.status_code == 200, response.content[:300]
     else:

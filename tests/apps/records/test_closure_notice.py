@@ -9,7 +9,7 @@ import html
 import pytest
 from django.urls import reverse
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, reauthenticate
 from unknot.apps.records import registry
 from unknot.apps.records.models import AccountClosure
 from unknot.apps.records.services import RETENTION_WHY, account_close_plan
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _pages(client, ana):
     client.force_login(ana)
+    reauthenticate(client)
     before = html.unescape(client.get(reverse("records:close")).content.decode())
     after = client.post(reverse("records:close"), {"password": PASSWORD})
     assert after.status_code == 200

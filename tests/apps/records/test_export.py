@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.apps.progress.builders import bearer
 from tests.apps.records.story import IDENTIFIERS
 from tests.apps.waitlist.conftest import NOW, at, clock, setup  # noqa: F401
+from tests.factories import PASSWORD, reauthenticate
 from unknot.apps.accounts.models import ApiToken
 from unknot.apps.booking.models import Booking
 from unknot.apps.booking.services import booking_cancel
@@ -93,8 +94,11 @@ def test_the_export_has_the_programmes_with_their_phases(setup, client_user, clo
 
 def test_the_page_the_download_and_the_api_are_one_export(story, client):
     ana = story["ana"]
-    api = client.get("/api/v1/me/export", **bearer(ana)).json()
+    api = client.post(
+        "/api/v1/me/export", {"password": PASSWORD}, content_type="application/json", **bearer(ana)
+    ).json()
     client.force_login(ana)
+    reauthenticate(client)
     download = json.loads(client.get(reverse("records:export_json")).content)
     page = html.unescape(client.get(reverse("records:export")).content.decode())
     assert set(api) == set(download)

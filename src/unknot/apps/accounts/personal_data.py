@@ -18,7 +18,7 @@ from django.db.models import Q
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from unknot.apps.accounts.models import ApiToken
+from unknot.apps.accounts.models import ApiToken, SignUpRequest
 from unknot.apps.records.registry import (
     PersonalData,
     not_personal,
@@ -62,6 +62,22 @@ def export_tokens(user) -> list[dict]:
 
 def close_tokens(user, *, email: str, now: dt.datetime) -> int:
     return ApiToken.objects.filter(user=user).delete()[0]
+
+
+def _sign_ups(email: str):
+    return SignUpRequest.objects.filter(email__iexact=email)
+
+
+def export_sign_ups(user) -> list[dict]:
+    """The sign-up requests made with this address: when, and whether the link was opened."""
+    return [
+        {"requested_at": _iso(r.created_at), "used_at": _iso(r.used_at)}
+        for r in _sign_ups(user.email).order_by("created_at", "id")
+    ]
+
+
+def close_sign_ups(user, *, email: str, now: dt.datetime) -> int:
+    return _sign_ups(email).delete()[0]
 
 
 def export_devices(user) -> list[dict]:
@@ -187,6 +203,16 @@ def register_accounts() -> None:
             on_close=close_tokens,
             models=("accounts.ApiToken",),
             erased="your API tokens",
+        )
+    )
+    register(
+        PersonalData(
+            "sign_up_requests",
+            "The sign-ups asked for with your email address",
+            export_sign_ups,
+            on_close=close_sign_ups,
+            models=("accounts.SignUpRequest",),
+            erased="the sign-up requests made with your email address",
         )
     )
     register(
