@@ -11,6 +11,7 @@ from unknot.apps.booking.models import (
     WorkingHours,
 )
 from unknot.apps.booking.services import booking_record_clearance
+from unknot.apps.records.admin import AuditedAdminMixin
 from unknot.common.admin import PracticeScopedAdmin
 
 
@@ -47,8 +48,15 @@ class BookingEventInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(PracticeScopedAdmin):
-    """Bookings are changed through the booking services only; the admin reads and acts."""
+class BookingAdmin(AuditedAdminMixin, PracticeScopedAdmin):
+    """Bookings are changed through the booking services only; the admin reads and acts.
+
+    Its health details (client note, safety snapshot, clearance note) show only to those the
+    health-record rule lets in, audited; the front desk sees the operational rest.
+    """
+
+    audit_kind = "booking-health"
+    health_fields = ("client_note", "safety", "clearance_note")
 
     list_display = [
         "starts_at",
