@@ -125,9 +125,7 @@ def test_the_client_sees_only_the_shared_summary(course, now, client):
     assert FULL["objective"] not in html and FULL["assessment"] not in html
 
 
-def test_the_note_page_writes_for_the_therapist_and_colleagues_need_a_reason(
-    course, now, client
-):
+def test_the_note_page_writes_for_the_therapist_and_colleagues_need_a_reason(course, now, client):
     uid = course["held"][-1].uid
     client.force_login(course["ben"].user)
     url = reverse("records:note", args=[uid])
