@@ -41,6 +41,7 @@ FLAG = "MARKER-FLAG-DETAIL"
 SOAP = "MARKER-SOAP-NOTE"
 CHECKIN_NOTE = "MARKER-CHECKIN-NOTE"
 FOR_THERAPIST = "MARKER-FOR-THERAPIST"
+CLEARANCE = "MARKER-CLEARANCE-NOTE"
 READERS = {"therapist", "owner"}
 PRACTICE_SIDE = (
     "therapist",
@@ -137,6 +138,12 @@ ROUTES = [
         "booking (admin)", "admin", _admin("booking_booking", lambda w: w.booking), CLIENT_NOTE
     ),
     HealthRoute(
+        "booking clearance note (admin)",
+        "admin",
+        _admin("booking_booking", lambda w: w.booking),
+        CLEARANCE,
+    ),
+    HealthRoute(
         "session note (admin)", "admin", _admin("records_sessionnote", lambda w: w.note), SOAP
     ),
     HealthRoute(
@@ -181,6 +188,7 @@ def _health_world() -> World:
         clearance_recorded_at=None,
     )
     booking.refresh_from_db()
+    Booking.objects.filter(pk=booking.pk).update(clearance_note=CLEARANCE)
     CheckIn.objects.filter(pk=world.checkin.pk).update(health_note=CHECKIN_NOTE)
     ReviewSuggestion.objects.filter(pk=world.suggestion.pk).update(for_therapist=FOR_THERAPIST)
     world.objects["note"] = SessionNote.objects.create(

@@ -258,3 +258,22 @@ def test_empty_pages_explain_what_will_appear(client, client_user, practice):
     therapist = therapist_at(practice, "new-one")
     client.force_login(therapist.user)
     assert "No clients yet." in client.get(reverse("progress:clients")).content.decode()
+
+
+def test_the_client_list_links_progress_only_for_those_who_may_read_it(client, course):
+    from unknot.apps.booking.models import Booking, BookingStatus
+
+    desk = staff_at(course["practice"], "desk4@example.test")
+    client.force_login(desk)
+    html = client.get(reverse("progress:clients")).content.decode()
+    progress_url = reverse("progress:client", args=[course["ana"].uid])
+    assert f'href="{progress_url}"' not in html
+    assert reverse("records:break_glass", args=[course["ana"].uid]) in html
+    client.force_login(course["ben"].user)
+    assert f'href="{progress_url}"' in client.get(reverse("progress:clients")).content.decode()
+    # Sessions that were all cancelled make no treating relationship, and no row.
+    Booking.objects.filter(client=course["ana"]).update(status=BookingStatus.CANCELLED)
+    assert (
+        course["ana"].get_full_name()
+        not in client.get(reverse("progress:clients")).content.decode()
+    )

@@ -47,6 +47,13 @@ class BookingEventInline(admin.TabularInline):
         return False
 
 
+class BookingEventSummaryInline(BookingEventInline):
+    """The history without its data (a clearance's note, a cancellation's reason)."""
+
+    fields = ["kind", "at", "by"]
+    readonly_fields = fields
+
+
 @admin.register(Booking)
 class BookingAdmin(AuditedAdminMixin, PracticeScopedAdmin):
     """Bookings are changed through the booking services only; the admin reads and acts.
@@ -74,6 +81,11 @@ class BookingAdmin(AuditedAdminMixin, PracticeScopedAdmin):
     inlines = [BookingEventInline]
     actions = ["record_clearance"]
     readonly_fields = [f.name for f in Booking._meta.fields]
+
+    def get_inlines(self, request, obj):
+        if obj is not None and not self.health_decision(request, obj).allowed:
+            return [BookingEventSummaryInline]
+        return super().get_inlines(request, obj)
 
     def has_add_permission(self, request):
         return False
