@@ -135,6 +135,13 @@ ROUTES = [
         FOR_THERAPIST,
     ),
     HealthRoute(
+        "program with its bookings (API)",
+        "api",
+        lambda w: f"/api/v1/programs/{w.program.uid}",
+        CLIENT_NOTE,
+        glass=("staff",),
+    ),
+    HealthRoute(
         "booking (admin)", "admin", _admin("booking_booking", lambda w: w.booking), CLIENT_NOTE
     ),
     HealthRoute(
@@ -188,6 +195,7 @@ def _health_world() -> World:
         clearance_recorded_at=None,
     )
     booking.refresh_from_db()
+    Booking.objects.filter(program_session__program=world.program).update(client_note=CLIENT_NOTE)
     Booking.objects.filter(pk=booking.pk).update(clearance_note=CLEARANCE)
     CheckIn.objects.filter(pk=world.checkin.pk).update(health_note=CHECKIN_NOTE)
     ReviewSuggestion.objects.filter(pk=world.suggestion.pk).update(for_therapist=FOR_THERAPIST)
