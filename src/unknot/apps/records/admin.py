@@ -14,6 +14,7 @@ from unknot.apps.practices.models import Practice
 from unknot.apps.records import audit
 from unknot.apps.records.health_access import decide_client_record_read
 from unknot.apps.records.models import (
+    AccessGrant,
     AccountClosure,
     AuditEntry,
     Consent,
@@ -113,6 +114,16 @@ class SessionNoteAdmin(AuditedAdminMixin, ReadOnlyMixin, PracticeScopedAdmin):
         "findings",
         "summary_shared_at",
     ]
+
+
+@admin.register(AccessGrant)
+class AccessGrantAdmin(ReadOnlyMixin, PracticeScopedAdmin):
+    """Break-glass reads and records requests of the practice: who, about whom, why, until when.
+    Never made or changed here (``records.grants``)."""
+
+    list_display = ["granted_at", "kind", "actor", "client", "expires_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["kind", "actor", "client", "practice", "reason", "granted_at", "expires_at"]
 
 
 @admin.register(AuditEntry)
