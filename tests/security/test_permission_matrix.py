@@ -55,8 +55,15 @@ PROGRAM_PRACTICE_SIDE = row(LOGIN, 404, 404, OK, 404, 404, OK, 404, OK)
 """The program's therapist and staff of its practice (adjusting is not for the client)."""
 PARTIES_REDIRECT = row(LOGIN, REDIRECT, 404, REDIRECT, 404, 404, REDIRECT, 404, REDIRECT)
 """The booking's (or program's) parties, sent on after the change."""
-SUGGESTION_DECIDERS = row(LOGIN, 404, 404, REDIRECT, REDIRECT, 404, 404, 404, 404)
-"""Therapists of the suggestion's practice."""
+SUGGESTION_DECIDERS = row(LOGIN, 404, 404, REDIRECT, 404, 404, 404, 404, 404)
+"""The client's treating therapists at the suggestion's practice (not a colleague who never
+treated them)."""
+HEALTH_READERS = row(LOGIN, 404, 404, OK, 404, 404, 404, 404, OK)
+"""A client's health records at the practice side: their treating therapist (and the owner);
+colleagues and the front desk only after a break-glass read (see test_health_reads.py)."""
+BREAK_GLASS_ASKERS = row(LOGIN, 404, 404, OK, OK, 404, OK, 404, OK)
+"""Who may ask to open a client's records with a reason: anyone of a practice the client booked
+at (the treating therapist too, though they need not)."""
 
 API_PUBLIC = row(OK)
 API_SIGNED_IN = row(OK, anonymous=401)
@@ -69,7 +76,8 @@ API_OWNER = row(401, OK, 404, 404, 404, 404, 404, 404, 404)
 API_QUESTION_THERAPIST = row(401, 404, 404, OK, 404, 404, 404, 404, 404)
 API_PROGRAM_PRACTICE_SIDE = row(401, 403, 404, OK, 404, 404, OK, 404, OK)
 """Adjusting a program: its therapist and staff; its client sees it but may not (403)."""
-API_CLIENT_AND_PRACTICE = row(401, OK, 404, OK, OK, 404, OK, 404, OK)
+API_CLIENT_AND_TREATING = row(401, OK, 404, OK, 404, 404, 404, 404, OK)
+"""The client, and their treating therapist (the owner too; others after break-glass)."""
 
 
 def kw(**values):
@@ -241,14 +249,10 @@ WEB: dict[str, list[Probe]] = {
         Probe("GET", row(404), kw(token=NO_SUCH)),
     ],
     "progress:clients": [Probe("GET", PRACTICE_SIDE)],
-    # The practice where the client booked (any therapist or staff member there); the client
-    # reads their own progress at progress:mine.
-    "progress:client": [
-        Probe(
-            "GET", row(LOGIN, 404, 404, OK, OK, 404, OK, 404, OK), kw(client_uid="users.client.uid")
-        )
-    ],
-    # Deciding is for the therapists of the suggestion's practice.
+    # The client's treating therapist (and the owner); the client reads their own progress at
+    # progress:mine.
+    "progress:client": [Probe("GET", HEALTH_READERS, kw(client_uid="users.client.uid"))],
+    # Deciding is for the client's treating therapists at the suggestion's practice.
     "progress:decide": [Probe("POST", SUGGESTION_DECIDERS, kw(uid="suggestion.uid"))],
     # Records (a client's own data, the therapist's notes).
     "records:my_data": [Probe("GET", CLIENTS)],
@@ -261,6 +265,10 @@ WEB: dict[str, list[Probe]] = {
     "records:close": [Probe("GET", CLIENTS_REAUTH)],
     "records:notes": [Probe("GET", THERAPISTS)],
     "records:note": [Probe("GET", NOBODY, kw(booking_uid=NO_SUCH))],
+    # Opening records with a reason; archived records are for owners (none among these eight).
+    "records:break_glass": [Probe("GET", BREAK_GLASS_ASKERS, kw(client_uid="users.client.uid"))],
+    "records:archive": [Probe("GET", NOBODY)],
+    "records:archived_client": [Probe("GET", NOBODY, kw(client_uid="users.client.uid"))],
     # The API's own pages.
     "api-v1:openapi-json": [Probe("GET", PUBLIC)],
     "api-v1:openapi-view": [Probe("GET", PUBLIC)],
@@ -346,21 +354,21 @@ API: dict[str, Probe | list[Probe]] = {
     "POST /api/v1/checkins": Probe("POST", API_SIGNED_IN),
     "GET /api/v1/checkins": Probe("GET", row(401, OK, OK, 404, 404, 404, 404, 404, 404)),
     # The client, and the practice side of the check-in's practice.
-    "GET /api/v1/checkins/{uid}": Probe("GET", API_CLIENT_AND_PRACTICE, kw(uid="checkin.uid")),
-    "GET /api/v1/progress": Probe("GET", row(401, OK, OK, 404, 404, 404, 404, 404, 404)),
+    "GET /api/v1/checkins/{uid}": Probe("GET", API_CLIENT_AND_TREATING, kw(uid="checkin.uid")),
+    "GET /api/v1/progress": Probe("GET", row(401, OK, OK, 404, 404, 404, 404, 404, OK)),
     "GET /api/v1/progress/clients/{uid}": Probe(
-        # The client themself, and the practice that treats them (any of its therapists).
+        # The client themself, and their treating therapist (the owner; others break glass).
         "GET",
-        row(401, OK, 404, OK, OK, 404, OK, 404, OK),
+        API_CLIENT_AND_TREATING,
         kw(uid="users.client.uid"),
     ),
     # The minimal body is refused (422) before the lookup: nothing about the uid is revealed.
     "POST /api/v1/progress/suggestions/{uid}/decision": [
         Probe("POST", API_SIGNED_IN, kw(uid="suggestion.uid")),
-        # A valid decision reaches the door: therapists of the suggestion's practice only.
+        # A valid decision reaches the door: the client's treating therapists only.
         Probe(
             "POST",
-            row(401, 404, 404, OK, OK, 404, 404, 404, 404),
+            row(401, 404, 404, OK, 404, 404, 404, 404, 404),
             kw(uid="suggestion.uid"),
             data={"decision": "decline"},
         ),
@@ -377,6 +385,10 @@ API: dict[str, Probe | list[Probe]] = {
     "POST /api/v1/me/export": Probe("POST", API_CLIENTS, data={"password": PASSWORD}),
     "GET /api/v1/auth/tokens": Probe("GET", API_SIGNED_IN),
     "DELETE /api/v1/auth/tokens/{uid}": Probe("DELETE", API_NOBODY, kw(uid=NO_SUCH)),
+    # The minimal body names no real client: 404 for everyone signed in (what each persona may
+    # open is in tests/security/test_health_reads.py).
+    "POST /api/v1/access/break-glass": Probe("POST", API_NOBODY),
+    "POST /api/v1/access/records-requests": Probe("POST", API_NOBODY),
     "GET /api/v1/me/consents": Probe("GET", API_CLIENTS),
     "PUT /api/v1/me/consents/{kind}": Probe("PUT", API_CLIENTS, kw(kind="research")),
     "GET /api/v1/me/audit": Probe("GET", API_CLIENTS),
@@ -590,6 +602,13 @@ def _admin_object(model_admin, world: World):
     return model_admin.get_queryset(request).order_by("pk").first()
 
 
+def _health_record_admin(model_admin) -> bool:
+    """An admin whose rows are health records as a whole (not one with some health fields)."""
+    from unknot.apps.records.admin import AuditedAdminMixin
+
+    return isinstance(model_admin, AuditedAdminMixin) and not model_admin.health_fields
+
+
 def test_admin_matrix(world, personas):
     """Every registered model's admin pages: outsiders are sent to sign in, staff of another
     practice never reach a row of practice A, nothing ever fails with a 5xx."""
@@ -619,6 +638,8 @@ def test_admin_matrix(world, personas):
                     and kind in ("change", "history", "delete")
                 ):
                     allowed = {404, 403}
+                elif persona == "staff" and kind == "change" and _health_record_admin(model_admin):
+                    allowed = {404}  # the front desk opens health records only by break-glass
                 else:
                     allowed = {OK, 403}
                 if got not in allowed:

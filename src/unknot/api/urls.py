@@ -42,3 +42,8 @@ from unknot.api.v1 import checkins, me, notes, progress, tokens  # noqa: E402
 
 for _module in (checkins, progress, notes, me, tokens):
     api.add_router("", _module.router)
+
+# Break-glass reads and records requests (issue 12).
+from unknot.api.v1 import access  # noqa: E402
+
+api.add_router("", access.router)

@@ -116,9 +116,21 @@ def test_reads_are_audited_and_limited(client, course, other_client_user, other_
     listed = client.get(f"/api/v1/checkins?client={course['ana'].uid}", **bearer(ben))
     assert [c["uid"] for c in listed.json()] == [checkin.uid]
     assert AuditEntry.objects.filter(actor=ben, record_uid=checkin.uid, via="api").exists()
-    one = client.get(f"/api/v1/checkins/{checkin.uid}", **bearer(desk))
+    # The front desk: only after a break-glass request with a reason.
+    url = f"/api/v1/checkins/{checkin.uid}"
+    assert client.get(url, **bearer(desk)).status_code == 404
+    glass = client.post(
+        "/api/v1/access/break-glass",
+        {"client": course["ana"].uid, "reason": "Client rang about her form"},
+        content_type="application/json",
+        **bearer(desk),
+    )
+    assert glass.status_code == 201, glass.content
+    one = client.get(url, **bearer(desk))
     assert one.status_code == 200
-    assert AuditEntry.objects.filter(actor=desk, record_uid=checkin.uid, via="api").exists()
+    assert AuditEntry.objects.filter(
+        actor=desk, record_uid=checkin.uid, via="api", reason__startswith="break-glass"
+    ).exists()
     # The client's own list.
     mine = client.get("/api/v1/checkins", **bearer(course["ana"])).json()
     assert [c["uid"] for c in mine] == [checkin.uid]

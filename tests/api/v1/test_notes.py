@@ -47,12 +47,26 @@ def put(client, uid, body, user):
     )
 
 
-def test_the_therapist_writes_and_the_practice_reads(client, course):
+def test_the_therapist_writes_and_the_front_desk_reads_only_with_a_reason(client, course):
     uid = course["held"][-1].uid
     response = put(client, uid, NOTE, course["ben"].user)
     assert response.status_code == 200, response.content
     note_uid = response.json()["uid"]
     desk = staff_at(course["practice"], "desk5@example.test")
+    assert client.get(f"/api/v1/notes/{uid}", **bearer(desk)).status_code == 404
+    missing = client.post(
+        "/api/v1/access/break-glass",
+        {"client": course["ana"].uid},
+        content_type="application/json",
+        **bearer(desk),
+    )
+    assert missing.status_code == 422
+    client.post(
+        "/api/v1/access/break-glass",
+        {"client": course["ana"].uid, "reason": "Billing dispute needs the note"},
+        content_type="application/json",
+        **bearer(desk),
+    )
     body = client.get(f"/api/v1/notes/{uid}", **bearer(desk)).json()
     assert body["objective"] == "Tight left erectors." and body["pressure_used"] == 3
     assert AuditEntry.objects.filter(

@@ -99,7 +99,7 @@ def test_the_practice_side_sees_its_client_and_every_view_is_audited(client, cou
     assert entry.subject == course["ana"] and entry.practice == course["practice"]
 
 
-def test_staff_see_progress_but_only_therapists_decide(client, course, now):
+def test_the_front_desk_reads_progress_only_with_a_reason_and_never_decides(client, course, now):
     with_history(course)
     checkin_submit(
         client=course["ana"], booking=course["next"], kind="before", now=now, scores=scores(5)
@@ -107,7 +107,16 @@ def test_staff_see_progress_but_only_therapists_decide(client, course, now):
     s = ReviewSuggestion.objects.get()
     desk = staff_at(course["practice"], "desk2@example.test")
     client.force_login(desk)
-    assert client.get(reverse("progress:client", args=[course["ana"].uid])).status_code == 200
+    page = reverse("progress:client", args=[course["ana"].uid])
+    assert client.get(page).status_code == 404
+    glass = reverse("records:break_glass", args=[course["ana"].uid])
+    assert client.post(glass, {"reason": "short"}).status_code == 400
+    opened = client.post(glass, {"reason": "Client phoned about a reaction", "next": page})
+    assert opened.status_code == 302 and opened["Location"] == page
+    assert client.get(page).status_code == 200
+    assert AuditEntry.objects.filter(
+        actor=desk, record_kind="progress", reason="break-glass: Client phoned about a reaction"
+    ).exists()
     assert (
         client.post(reverse("progress:decide", args=[s.uid]), {"decision": "accept"}).status_code
         == 404
@@ -149,13 +158,18 @@ def test_outsiders_never_reach_a_clients_progress(
     assert not AuditEntry.objects.filter(actor=outsider).exists()
 
 
-def test_a_therapist_of_the_practice_without_this_client_still_sees_practice_clients(
-    client, course
-):
-    # Notes and progress are shared by the practice's therapists (care is a team's).
+def test_a_therapist_of_the_practice_without_this_client_needs_break_glass(client, course):
+    # Minimum necessary: progress is for the client's treating therapists and the owner.
     kim = therapist_at(course["practice"], "kim")
     client.force_login(kim.user)
-    assert client.get(reverse("progress:client", args=[course["ana"].uid])).status_code == 200
+    page = reverse("progress:client", args=[course["ana"].uid])
+    assert client.get(page).status_code == 404
+    assert not AuditEntry.objects.filter(actor=kim.user).exists()
+    client.post(
+        reverse("records:break_glass", args=[course["ana"].uid]),
+        {"reason": "Covering for Ben today, he is ill"},
+    )
+    assert client.get(page).status_code == 200
 
 
 def test_a_client_cannot_open_the_practice_pages(client, course):
@@ -199,11 +213,20 @@ def test_opening_a_check_in_in_the_back_office_is_audited_and_scoped(
     checkin = checkin_submit(
         client=course["ana"], booking=course["next"], kind="before", now=now, scores=scores(6)
     ).checkin
+    from unknot.apps.accounts.models import Role, User
+
     desk = staff_at(course["practice"], "desk8@example.test")
     client.force_login(desk)
     url = reverse("admin:progress_checkin_change", args=[checkin.pk])
+    assert client.get(url).status_code == 404  # the front desk: not without a reason
+    owner = User.objects.create_user(
+        email="owner8@example.test", role=Role.OWNER, practice=course["practice"], is_staff=True
+    )
+    client.force_login(owner)
     assert client.get(url).status_code == 200
-    assert AuditEntry.objects.filter(actor=desk, record_uid=checkin.uid, via="admin").exists()
+    assert AuditEntry.objects.filter(
+        actor=owner, record_uid=checkin.uid, via="admin", reason="practice owner"
+    ).exists()
     elsewhere = staff_at(other_practice, "far@example.test")
     client.force_login(elsewhere)
     assert client.get(url).status_code == 302  # not in their practice: sent away
@@ -235,3 +258,22 @@ def test_empty_pages_explain_what_will_appear(client, client_user, practice):
     therapist = therapist_at(practice, "new-one")
     client.force_login(therapist.user)
     assert "No clients yet." in client.get(reverse("progress:clients")).content.decode()
+
+
+def test_the_client_list_links_progress_only_for_those_who_may_read_it(client, course):
+    from unknot.apps.booking.models import Booking, BookingStatus
+
+    desk = staff_at(course["practice"], "desk4@example.test")
+    client.force_login(desk)
+    html = client.get(reverse("progress:clients")).content.decode()
+    progress_url = reverse("progress:client", args=[course["ana"].uid])
+    assert f'href="{progress_url}"' not in html
+    assert reverse("records:break_glass", args=[course["ana"].uid]) in html
+    client.force_login(course["ben"].user)
+    assert f'href="{progress_url}"' in client.get(reverse("progress:clients")).content.decode()
+    # Sessions that were all cancelled make no treating relationship, and no row.
+    Booking.objects.filter(client=course["ana"]).update(status=BookingStatus.CANCELLED)
+    assert (
+        course["ana"].get_full_name()
+        not in client.get(reverse("progress:clients")).content.decode()
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.apps.progress.builders import staff_at, therapist_at
 from unknot.apps.records.access import access_note, access_shared_summary
@@ -75,22 +76,38 @@ def test_only_the_sessions_therapist_writes_and_only_after_it_started(course, no
     assert caught.value.code == "not_started"
 
 
-def test_notes_are_read_inside_the_practice_and_each_read_is_audited(course, now, other_practice):
-    note = write(course, now)
-    uid = course["held"][-1].uid
-    kim = therapist_at(course["practice"], "kim")
-    desk = staff_at(course["practice"], "desk9@example.test")
-    for reader in (course["ben"].user, kim.user, desk):
-        _, seen = access_note(reader, uid, via="api")
-        assert seen == note
-        assert AuditEntry.objects.filter(actor=reader, record_uid=note.uid, via="api").exists()
+def test_notes_are_for_treating_therapists_and_the_owner_each_read_audited(
+    course, now, other_practice
+):
     from django.http import Http404
 
+    from unknot.apps.accounts.models import Role, User
+    from unknot.apps.records.grants import break_glass_open
+
+    note = write(course, now)
+    uid = course["held"][-1].uid
+    owner = User.objects.create_user(
+        email="owner9@example.test", role=Role.OWNER, practice=course["practice"], is_staff=True
+    )
+    for reader, reason in ((course["ben"].user, "treating therapist"), (owner, "practice owner")):
+        _, seen = access_note(reader, uid, via="api")
+        assert seen == note
+        assert AuditEntry.objects.filter(
+            actor=reader, record_uid=note.uid, via="api", reason=reason
+        ).exists()
+    kim = therapist_at(course["practice"], "kim")
+    desk = staff_at(course["practice"], "desk9@example.test")
     outsider = therapist_at(other_practice, "far-away")
-    for reader in (outsider.user, course["ana"]):
+    for reader in (kim.user, desk, outsider.user, course["ana"]):
         with pytest.raises(Http404):
             access_note(reader, uid)
         assert not AuditEntry.objects.filter(actor=reader, record_kind="note").exists()
+    break_glass_open(actor=desk, client=course["ana"], reason="Insurer asked for it today", now=now)
+    _, seen = access_note(desk, uid)
+    assert seen == note
+    assert AuditEntry.objects.get(actor=desk, record_kind="note").reason == (
+        "break-glass: Insurer asked for it today"
+    )
 
 
 def test_the_client_sees_only_the_shared_summary(course, now, client):
@@ -108,7 +125,7 @@ def test_the_client_sees_only_the_shared_summary(course, now, client):
     assert FULL["objective"] not in html and FULL["assessment"] not in html
 
 
-def test_the_note_page_writes_for_the_therapist_and_reads_for_colleagues(course, now, client):
+def test_the_note_page_writes_for_the_therapist_and_colleagues_need_a_reason(course, now, client):
     uid = course["held"][-1].uid
     client.force_login(course["ben"].user)
     url = reverse("records:note", args=[uid])
@@ -131,6 +148,11 @@ def test_the_note_page_writes_for_the_therapist_and_reads_for_colleagues(course,
     assert bad.status_code == 400
     kim = therapist_at(course["practice"], "kim")
     client.force_login(kim.user)
+    assert client.get(url).status_code == 404
+    client.post(
+        reverse("records:break_glass", args=[course["ana"].uid]),
+        {"reason": "Ana asked me to take over her care"},
+    )
     page = client.get(url)
     assert page.status_code == 200 and "Better" in page.content.decode()
     assert client.post(url, {"subjective": "Hijack"}).status_code == 404
@@ -146,10 +168,20 @@ def test_the_therapists_note_list(course, now, client):
     assert client.get(reverse("records:notes")).status_code == 404
 
 
-def test_opening_a_note_in_the_back_office_is_audited(course, now, client):
+def test_opening_a_note_in_the_back_office_needs_the_rule_and_is_audited(course, now, client):
+    from unknot.apps.records.grants import break_glass_open
+
     note = write(course, now)
     desk = staff_at(course["practice"], "desk7@example.test")
     client.force_login(desk)
-    response = client.get(reverse("admin:records_sessionnote_change", args=[note.pk]))
+    url = reverse("admin:records_sessionnote_change", args=[note.pk])
+    assert client.get(url).status_code == 404
+    assert not AuditEntry.objects.filter(actor=desk, via="admin").exists()
+    break_glass_open(
+        actor=desk, client=course["ana"], reason="Complaint letter to answer", now=timezone.now()
+    )
+    response = client.get(url)
     assert response.status_code == 200
-    assert AuditEntry.objects.filter(actor=desk, record_uid=note.uid, via="admin").exists()
+    assert AuditEntry.objects.filter(
+        actor=desk, record_uid=note.uid, via="admin", reason__startswith="break-glass"
+    ).exists()

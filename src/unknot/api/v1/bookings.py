@@ -21,6 +21,7 @@ from unknot.apps.booking.models import Booking
 from unknot.apps.booking.reference import ScheduleReference, schedule_reference
 from unknot.apps.booking.selectors import bookings_visible_to
 from unknot.apps.practices.models import Service, Technique
+from unknot.apps.records.health_access import booking_health_readable
 from unknot.apps.therapists.models import Therapist
 
 router = Router(tags=["bookings"], auth=signed_in)
@@ -46,13 +47,23 @@ class BookingOut(Schema):
     needs_clearance: bool
     late_cancellation: bool
     cancelled_at: dt.datetime | None
-    client_note: str
+    client_note: str = Field(
+        description="The client's note: for the client, and for those who may read the "
+        "client's health records (treating therapists, the owner, a break-glass read)."
+    )
     safety: dict | None = Field(
-        default=None, description="Only for the therapist and staff: flags from the assessment."
+        default=None,
+        description="Flags from the assessment, for those who may read the client's health "
+        "records; never for the client.",
     )
 
 
-def booking_out(booking: Booking, viewer) -> BookingOut:
+def booking_out(booking: Booking, viewer, shown: set[str] | None = None) -> BookingOut:
+    """``shown``: the uids whose health details ``viewer`` may see (read through the audited
+    path when not given)."""
+    if shown is None:
+        shown = booking_health_readable(viewer, [booking], now=timezone.now(), via="api")
+    health = booking.uid in shown
     tz = tz_for(booking.practice)
     return BookingOut(
         uid=booking.uid,
@@ -69,8 +80,8 @@ def booking_out(booking: Booking, viewer) -> BookingOut:
         needs_clearance=booking.needs_clearance and booking.clearance_recorded_at is None,
         late_cancellation=booking.late_cancellation,
         cancelled_at=booking.cancelled_at,
-        client_note=booking.client_note,
-        safety=booking.safety if is_practice_side(viewer, booking) else None,
+        client_note=booking.client_note if health else "",
+        safety=booking.safety if health and booking.client_id != viewer.pk else None,
     )
 
 
@@ -183,7 +194,24 @@ def list_bookings(
     since = parse_instant(start, "start", tz) if start else None
     until = parse_instant(end, "end", tz) if end else None
     qs = bookings_visible_to(user=request.user, since=since, until=until, status=status)
-    return [booking_out(b, request.user) for b in qs]
+    return AuditedPage(qs, request.user)
+
+
+class AuditedPage:
+    """The bookings as the paginator slices them: only the page returned is read through the
+    audited path, so health details are logged as shown, not for the whole list."""
+
+    def __init__(self, queryset, viewer):
+        self.queryset = queryset
+        self.viewer = viewer
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list[BookingOut]:
+        rows = list(self.queryset[window])
+        shown = booking_health_readable(self.viewer, rows, now=timezone.now(), via="api")
+        return [booking_out(b, self.viewer, shown) for b in rows]
 
 
 @router.get("/bookings/{uid}", response=BookingOut)

@@ -19,11 +19,11 @@ from unknot.api.errors import ApiError
 from unknot.apps.progress import selectors, services
 from unknot.apps.progress.access import (
     access_checkin,
-    access_client_progress,
+    access_client_checkins,
     access_own_booking_for_checkin,
 )
 from unknot.apps.progress.models import CheckIn, Relief, ReviewSuggestion
-from unknot.apps.records import audit, consents
+from unknot.apps.records import consents
 from unknot.apps.records.models import ConsentKind
 from unknot.domain import progress as p
 from unknot.domain.guide import load_catalogue
@@ -273,12 +273,7 @@ def submit_checkin(request: HttpRequest, payload: CheckInIn):
 @router.get("/checkins", response=list[CheckInOut])
 def list_checkins(request: HttpRequest, client: str | None = None):
     """The caller's own check-ins, or (practice side) those of ``client`` at the practice."""
-    target, practice_id = access_client_progress(
-        request.user, client or request.user.uid, via="api"
-    )
-    rows = list(selectors.checkins_of(target, practice_id=practice_id).order_by("-submitted_at"))
-    for c in rows:
-        audit.viewed(request.user, target, "checkin", c.uid, via="api", practice=c.practice)
+    rows = access_client_checkins(request.user, client or request.user.uid, via="api")
     return [checkin_out(c) for c in rows]
 
 

@@ -92,6 +92,11 @@ class RecordOpeningOut(Schema):
     record: str
     record_uid: str
     via: str
+    reason: str = Field(
+        default="",
+        description="Why they could open it: treating therapist, practice owner, or the reason "
+        "typed for a break-glass read or a records request.",
+    )
 
 
 @router.get("/me/audit", response=list[RecordOpeningOut])
@@ -106,6 +111,7 @@ def openings(request: HttpRequest, include_mine: bool = False):
             record=e.record_kind,
             record_uid=e.record_uid,
             via=e.via,
+            reason=e.reason,
         )
         for e in selectors.record_openings(user, others_only=not include_mine)
     ]

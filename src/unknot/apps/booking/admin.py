@@ -11,6 +11,7 @@ from unknot.apps.booking.models import (
     WorkingHours,
 )
 from unknot.apps.booking.services import booking_record_clearance
+from unknot.apps.records.admin import AuditedAdminMixin
 from unknot.common.admin import PracticeScopedAdmin
 
 
@@ -46,9 +47,23 @@ class BookingEventInline(admin.TabularInline):
         return False
 
 
+class BookingEventSummaryInline(BookingEventInline):
+    """The history without its data (a clearance's note, a cancellation's reason)."""
+
+    fields = ["kind", "at", "by"]
+    readonly_fields = fields
+
+
 @admin.register(Booking)
-class BookingAdmin(PracticeScopedAdmin):
-    """Bookings are changed through the booking services only; the admin reads and acts."""
+class BookingAdmin(AuditedAdminMixin, PracticeScopedAdmin):
+    """Bookings are changed through the booking services only; the admin reads and acts.
+
+    Its health details (client note, safety snapshot, clearance note) show only to those the
+    health-record rule lets in, audited; the front desk sees the operational rest.
+    """
+
+    audit_kind = "booking-health"
+    health_fields = ("client_note", "safety", "clearance_note")
 
     list_display = [
         "starts_at",
@@ -66,6 +81,11 @@ class BookingAdmin(PracticeScopedAdmin):
     inlines = [BookingEventInline]
     actions = ["record_clearance"]
     readonly_fields = [f.name for f in Booking._meta.fields]
+
+    def get_inlines(self, request, obj):
+        if obj is not None and not self.health_decision(request, obj).allowed:
+            return [BookingEventSummaryInline]
+        return super().get_inlines(request, obj)
 
     def has_add_permission(self, request):
         return False

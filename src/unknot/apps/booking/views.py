@@ -65,6 +65,7 @@ from unknot.apps.booking.policy import BookingPolicy, booking_policy
 from unknot.apps.booking.reference import schedule_reference
 from unknot.apps.booking.safety import screen_for_booking
 from unknot.apps.guide.selectors import technique_page
+from unknot.apps.records.health_access import booking_health_readable
 from unknot.apps.therapists.access import access_own_therapist_profile
 from unknot.common.middleware import too_many_requests
 from unknot.domain import scheduling as s
@@ -718,13 +719,15 @@ def _policy(booking: Booking, now: dt.datetime) -> BookingPolicy:
 def appointment(request: HttpRequest, uid: str) -> HttpResponse:
     booking = access_booking_by_uid(request.user, uid)
     now = timezone.now()
+    health = booking.uid in booking_health_readable(request.user, [booking], now=now)
     context = {
         "b": booking,
         "tz": booking.practice.time_zone,
         "guide": technique_page(slug=booking.technique.slug),
         "policy": _policy(booking, now),
         "practice_side": is_practice_side(request.user, booking),
-        "safety": _safety_view(booking),
+        "health": health,
+        "safety": _safety_view(booking) if health else None,
         "is_owner": booking.client_id == request.user.pk,
     }
     return render(request, "booking/appointment.html", context)
@@ -910,6 +913,15 @@ def _safety_view(booking: Booking) -> dict:
         ],
         "regions": [r.replace("-", " ") for r in snap.get("regions") or []],
         "clearance": clearance,
+        "details": True,
+    }
+
+
+def _clearance_only(booking: Booking) -> dict:
+    """What the front desk needs to record a clearance: that one is awaited, nothing clinical."""
+    return {
+        "clearance": "recorded" if booking.clearance_recorded_at else "awaited",
+        "details": False,
     }
 
 
@@ -929,13 +941,15 @@ def schedule(request: HttpRequest) -> HttpResponse:
     length = 7 if view == "week" else 1
     window = s.TimeRange(_midnight(first, tz), _midnight(first + dt.timedelta(days=length), tz))
     bookings = list(selectors.booking_list_for_therapist(therapist=therapist, window=window))
+    shown = booking_health_readable(request.user, bookings, now=now)
     days = []
     for offset in range(length):
         current = first + dt.timedelta(days=offset)
         items = [
             {
                 "b": b,
-                "safety": _safety_view(b),
+                "health": b.uid in shown,
+                "safety": _safety_view(b) if b.uid in shown else None,
                 "can_mark": b.status == BookingStatus.CONFIRMED and now >= b.starts_at,
             }
             for b in bookings
@@ -1058,6 +1072,7 @@ def _render_calendar(
         last_hour = max(last_hour, end.hour + (1 if end.minute else 0) if end.date() == day else 24)
     hours = range(first_hour, min(last_hour, 24))
     awaiting = list(selectors.bookings_awaiting_clearance(practice_id=practice.pk))
+    shown = booking_health_readable(request.user, awaiting, now=timezone.now())
     forms = forms or {}
     base = reverse("booking:calendar")
     keep = practice.slug if request.user.is_superuser else None
@@ -1079,7 +1094,8 @@ def _render_calendar(
             "awaiting": [
                 {
                     "b": b,
-                    "safety": _safety_view(b),
+                    "health": b.uid in shown,
+                    "safety": _safety_view(b) if b.uid in shown else _clearance_only(b),
                     "form": forms.get(b.uid) or ClearanceForm(prefix=f"c-{b.uid}"),
                 }
                 for b in awaiting

@@ -2,15 +2,22 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
 from unknot.apps.guide.models import SavedAssessment
+from unknot.apps.records.admin import AuditedAdminMixin
 from unknot.common.admin import is_back_office_user
 
 
 @admin.register(SavedAssessment)
-class SavedAssessmentAdmin(admin.ModelAdmin):
+class SavedAssessmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only: an assessment is what the client answered and was told.
 
-    Staff see the assessments of clients who have booked at their practice.
+    Staff list the assessments of clients who have booked at their practice; opening one
+    follows the health-record rule at their practice (owner, break-glass) and is audited.
     """
+
+    audit_kind = "assessment"
+
+    def record_practice_id(self, request, obj):
+        return request.user.practice_id
 
     list_display = ["uid", "client", "status", "catalogue_version", "created_at"]
     list_filter = ["status"]

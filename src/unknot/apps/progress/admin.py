@@ -33,9 +33,13 @@ class MeasureScoreAdmin(AuditedAdminMixin, ReadOnlyMixin, PracticeScopedAdmin):
     def audit_subject(self, obj):
         return obj.checkin.client
 
+    def record_practice_id(self, request, obj):
+        return obj.checkin.practice_id
+
 
 @admin.register(ReviewSuggestion)
-class ReviewSuggestionAdmin(ReadOnlyMixin, PracticeScopedAdmin):
+class ReviewSuggestionAdmin(AuditedAdminMixin, ReadOnlyMixin, PracticeScopedAdmin):
+    audit_kind = "suggestion"
     list_display = ["created_at", "client", "kind", "status", "decided_by"]
     list_filter = ["kind", "status"]
 

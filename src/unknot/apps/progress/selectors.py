@@ -302,13 +302,16 @@ def due_checkins(client, *, now: dt.datetime) -> list[tuple[Booking, str]]:
 def practice_clients(user, *, now: dt.datetime) -> list[dict]:
     """The clients of the user's practice, with their open suggestions, most needing first.
 
-    A therapist sees the clients they have had or will have sessions with; staff see every
-    client of the practice.
+    A therapist sees the clients they have had or will have sessions with (not cancelled ones);
+    staff see every client of the practice. ``readable`` says whether the health-record rule
+    lets ``user`` open the client's progress, or only a break-glass read would.
     """
+    from unknot.apps.records.health_access import Decisions
+
     practice_id = user.practice_id
     bookings = Booking.objects.filter(practice_id=practice_id)
     if user.is_therapist:
-        bookings = bookings.filter(therapist__user=user)
+        bookings = bookings.filter(therapist__user=user).exclude(status=BookingStatus.CANCELLED)
     client_ids = set(bookings.values_list("client_id", flat=True))
     open_counts: dict[int, int] = defaultdict(int)
     for cid in ReviewSuggestion.objects.filter(
@@ -321,8 +324,15 @@ def practice_clients(user, *, now: dt.datetime) -> list[dict]:
     ).order_by("-starts_at"):
         nexts[b.client_id] = b
     clients = User.objects.filter(pk__in=client_ids, is_active=True).order_by("full_name", "email")
+    decisions = Decisions(user, now)
     rows = [
-        {"client": c, "open": open_counts.get(c.pk, 0), "next": nexts.get(c.pk)} for c in clients
+        {
+            "client": c,
+            "open": open_counts.get(c.pk, 0),
+            "next": nexts.get(c.pk),
+            "readable": decisions.decide(c, practice_id).allowed,
+        }
+        for c in clients
     ]
     rows.sort(key=lambda r: -r["open"])
     return rows

@@ -1,16 +1,22 @@
 """The one door to session notes. Deny by default; "not found" rather than "forbidden".
 
-Notes are visible to the therapists and staff of the booking's practice and written only by
-the booking's own therapist. A client reaches only the plain summary their therapist shared.
-Every opening of a note or a summary writes an audit entry.
+Notes are read under the health-record rule (``health_access``: the client's treating
+therapists, the practice owner, or a break-glass read; archived after closure) and written only
+by the booking's own therapist. A client reaches only the plain summary their therapist shared.
+Every opening of a note or a summary writes an audit entry with its reason.
 """
 
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils import timezone
 
 from unknot.apps.booking.models import Booking
 from unknot.apps.records import audit
+from unknot.apps.records.health_access import (
+    access_client_record_for_read,
+    decide_client_record_read,
+)
 from unknot.apps.records.models import SessionNote
 
 
@@ -27,8 +33,14 @@ def is_practice_member(user, practice_id: int | None) -> bool:
     return user.is_practice_member and user.practice_id == practice_id
 
 
-def can_read_notes(user, booking: Booking) -> bool:
-    return is_practice_member(user, booking.practice_id)
+def can_read_notes(user, booking: Booking, *, now=None) -> bool:
+    """The health-record rule for the booking's client at its practice (never the client)."""
+    if not _active(user) or booking.client_id == user.pk:
+        return False
+    decision = decide_client_record_read(
+        user, booking.client, practice_id=booking.practice_id, now=now or timezone.now()
+    )
+    return decision.allowed
 
 
 def can_write_note(user, booking: Booking) -> bool:
@@ -62,11 +74,20 @@ def _note(booking: Booking) -> SessionNote | None:
 def access_note(user, booking_uid: str, *, via: str = "web") -> tuple[Booking, SessionNote | None]:
     """The session and its note (None if not written yet) for the practice side; else 404."""
     booking = _booking(booking_uid)
-    if not can_read_notes(user, booking):
+    now = timezone.now()
+    if not can_read_notes(user, booking, now=now):
         raise Http404("No such session.")
     note = _note(booking)
     if note is not None:
-        audit.viewed(user, booking.client, "note", note.uid, via=via, practice=booking.practice)
+        access_client_record_for_read(
+            user,
+            booking.client,
+            practice=booking.practice,
+            kind="note",
+            uid=note.uid,
+            via=via,
+            now=now,
+        )
     return booking, note
 
 
@@ -86,5 +107,13 @@ def access_shared_summary(user, booking_uid: str, *, via: str = "web") -> tuple[
     note = _note(booking)
     if note is None or not note.summary_is_shared:
         return booking, ""
-    audit.viewed(user, user, "note-summary", note.uid, via=via, practice=booking.practice)
+    audit.health_read(
+        actor=user,
+        client=user,
+        kind="note-summary",
+        uid=note.uid,
+        via=via,
+        practice=booking.practice,
+        reason="own record",
+    )
     return booking, note.client_summary

@@ -7,10 +7,14 @@ therapist, consents by the client, and the audit log by the system.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 
+from unknot.apps.practices.models import Practice
 from unknot.apps.records import audit
+from unknot.apps.records.health_access import decide_client_record_read
 from unknot.apps.records.models import (
+    AccessGrant,
     AccountClosure,
     AuditEntry,
     Consent,
@@ -32,24 +36,61 @@ class ReadOnlyMixin:
 
 
 class AuditedAdminMixin:
-    """Opening one health record in the admin writes an audit entry, like any other door."""
+    """Health records in the admin go through the same rule as every other door
+    (``health_access``): opening one is allowed to the client's treating therapists, the
+    practice owner or a break-glass read, and written to the audit log with its reason.
+
+    Without ``health_fields`` a refused reader gets 404; with them, the page opens without those
+    fields (a booking's time and status are operational, its client note is not).
+    """
 
     audit_kind = "record"
+    health_fields: tuple[str, ...] = ()
 
     def audit_subject(self, obj):
         return obj.client
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        obj = self.get_object(request, object_id)
-        if obj is not None and request.method == "GET" and response.status_code == 200:
-            audit.viewed(
+    def record_practice_id(self, request, obj):
+        return obj.practice_id
+
+    def health_decision(self, request, obj):
+        cache = request.__dict__.setdefault("_health_decisions", {})
+        key = (type(obj).__name__, obj.pk)
+        if key not in cache:
+            cache[key] = decide_client_record_read(
                 request.user,
                 self.audit_subject(obj),
-                self.audit_kind,
-                getattr(obj, "uid", ""),
+                practice_id=self.record_practice_id(request, obj),
+                now=timezone.now(),
+            )
+        return cache[key]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if (
+            obj is not None
+            and self.health_fields
+            and not self.health_decision(request, obj).allowed
+        ):
+            fields = [f for f in fields if f not in self.health_fields]
+        return fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        decision = self.health_decision(request, obj) if obj is not None else None
+        if decision is not None and not decision.allowed and not self.health_fields:
+            raise Http404("No such record.")
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if decision is not None and decision.allowed and response.status_code == 200:
+            practice_id = self.record_practice_id(request, obj)
+            audit.health_read(
+                actor=request.user,
+                client=self.audit_subject(obj),
+                kind=self.audit_kind,
+                uid=getattr(obj, "uid", ""),
                 via="admin",
-                practice=getattr(obj, "practice", None),
+                practice=Practice.objects.filter(pk=practice_id).first() if practice_id else None,
+                reason=decision.reason,
             )
         return response
 
@@ -73,6 +114,16 @@ class SessionNoteAdmin(AuditedAdminMixin, ReadOnlyMixin, PracticeScopedAdmin):
         "findings",
         "summary_shared_at",
     ]
+
+
+@admin.register(AccessGrant)
+class AccessGrantAdmin(ReadOnlyMixin, PracticeScopedAdmin):
+    """Break-glass reads and records requests of the practice: who, about whom, why, until when.
+    Never made or changed here (``records.grants``)."""
+
+    list_display = ["granted_at", "kind", "actor", "client", "expires_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["kind", "actor", "client", "practice", "reason", "granted_at", "expires_at"]
 
 
 @admin.register(AuditEntry)

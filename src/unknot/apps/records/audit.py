@@ -1,12 +1,15 @@
 """The audit log: one entry for every view and change of a client's health data.
 
-Access functions and services call :func:`record` as they open or write a record; pages and the
-API pass ``via`` so the trail shows the door used. The log never holds the health data itself.
+Every read of health data goes through :func:`health_read`, called by the access functions
+(``apps/records/health_access.py`` decides who may read and why); services call :func:`record`
+as they write. Pages and the API pass ``via`` so the trail shows the door used. The log never
+holds the health data itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 
 from django.utils import timezone
 
@@ -40,6 +43,7 @@ def record(
     via: str = "web",
     practice=None,
     now: dt.datetime | None = None,
+    reason: str = "",
 ) -> AuditEntry:
     """Write one entry. ``subject`` is the client whose data it is; ``actor`` who acted."""
     person = actor if actor is not None and getattr(actor, "pk", None) else None
@@ -55,16 +59,60 @@ def record(
         record_kind=kind,
         record_uid=uid or "",
         via=via,
+        reason=(reason or "")[:300],
     )
 
 
-def viewed(actor, subject, kind: str, uid: str = "", *, via: str = "web", practice=None):
+_HEALTH_READ: ContextVar[bool] = ContextVar("unknot_health_read", default=False)
+
+
+def health_read(
+    *,
+    actor,
+    client,
+    kind: str,
+    reason: str,
+    uid: str = "",
+    via: str = "web",
+    practice=None,
+    now: dt.datetime | None = None,
+) -> AuditEntry:
+    """The one audited path for showing health data: write the entry, mark the response.
+
+    ``reason`` says why ``actor`` may see it (from the access decision). The mark makes the
+    response ``Cache-Control: no-store`` (``common/no_store.py``).
+    """
+    _HEALTH_READ.set(True)
     return record(
         actor=actor,
-        subject=subject,
+        subject=client,
         action=AuditAction.VIEW,
         kind=kind,
         uid=uid,
         via=via,
         practice=practice,
+        now=now,
+        reason=reason,
+    )
+
+
+def health_read_happened() -> bool:
+    """True once :func:`health_read` ran in this request's context."""
+    return _HEALTH_READ.get()
+
+
+def reset_health_read() -> None:
+    _HEALTH_READ.set(False)
+
+
+def viewed(actor, subject, kind: str, uid: str = "", *, via: str = "web", practice=None, reason=""):
+    """A read of ``subject``'s health data: :func:`health_read` under its older name."""
+    return health_read(
+        actor=actor,
+        client=subject,
+        kind=kind,
+        uid=uid,
+        via=via,
+        practice=practice,
+        reason=reason or ("own record" if actor is not None and actor == subject else ""),
     )

@@ -66,3 +66,15 @@ class CloseAccountForm(StyledFormMixin, _ForUser, forms.Form):
         if self.user is None or not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class ReasonForm(StyledFormMixin, forms.Form):
+    """Why someone opens records they would not otherwise see (break-glass, records request)."""
+
+    reason = forms.CharField(
+        label="Why do you need these records now?",
+        min_length=10,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Written to the client's audit log, which they can read.",
+    )

@@ -57,6 +57,7 @@ class AuditAction(models.TextChoices):
     CHANGE = "change", "Changed"
     EXPORT = "export", "Exported"
     ERASE = "erase", "Erased"
+    GRANT = "grant", "Opened with a reason"
 
 
 class AuditEntry(models.Model):
@@ -90,6 +91,12 @@ class AuditEntry(models.Model):
     record_kind = models.CharField(max_length=20)
     record_uid = models.CharField(max_length=40, blank=True)
     via = models.CharField(max_length=10, default="web")
+    reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why the actor could open it: own record, treating therapist, practice owner, "
+        "or the reason typed for a break-glass read or a records request.",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -195,3 +202,55 @@ class RetentionHold(models.Model):
 
     def __str__(self) -> str:
         return f"Kept until {self.keep_until:%Y-%m-%d}"
+
+
+class GrantKind(models.TextChoices):
+    BREAK_GLASS = "break_glass", "Break-glass read"
+    RECORDS_REQUEST = "records_request", "Records request for an archived record"
+
+
+class AccessGrant(models.Model):
+    """A short window in which one person reads one client's health records, for a reason.
+
+    A break-glass read lets someone of the practice who is not treating the client read them;
+    a records request lets a practice owner read the archived records of a closed account.
+    Both are written to the client's audit log with the reason typed; neither is ever edited.
+    """
+
+    kind = models.CharField(max_length=16, choices=GrantKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grants"
+    )
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grants_about"
+    )
+    practice = models.ForeignKey(
+        "practices.Practice",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="access_grants",
+        help_text="The practice whose records it opens (none for an administrator).",
+    )
+    reason = models.CharField(max_length=300)
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        indexes = [
+            models.Index(fields=["actor", "client", "-expires_at"], name="access_grant_lookup")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in GrantKind]), name="access_grant_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("granted_at")),
+                name="access_grant_expires_after_granted",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="access_grant_reason_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from unknot.apps.records import views
+from unknot.apps.records import access_views, views
 
 app_name = "records"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("me/close/", views.close_account, name="close"),
     path("notes/", views.notes, name="notes"),
     path("notes/<str:booking_uid>/", views.note, name="note"),
+    path("clients/<str:client_uid>/break-glass/", access_views.break_glass, name="break_glass"),
+    path("archive/", access_views.archive, name="archive"),
+    path("archive/<str:client_uid>/", access_views.archived_client, name="archived_client"),
 ]

@@ -181,6 +181,11 @@ MIDDLEWARE += [
     # Last, so it sees every sign-in attempt's outcome and turns a lock-out into a 429.
     "axes.middleware.AxesMiddleware",
 ]
+# Health data is never stored by browsers or proxies (issue 12, finding 18).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "unknot.apps.records.no_store.NoStoreMiddleware",
+)
 AUTHENTICATION_BACKENDS = [
     "unknot.apps.accounts.throttling.SignInThrottle",  # django-axes, for HTTP sign-ins
     "django.contrib.auth.backends.ModelBackend",
