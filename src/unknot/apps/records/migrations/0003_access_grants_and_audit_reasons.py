@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('practices', '0003_practice_policies'),
-        ('records', '0001_initial'),
+        ("records", "0002_encrypt_clinical_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
