@@ -27,8 +27,6 @@ from django.utils import timezone
 
 from tests.security import matrix as m
 from tests.security.world import World, build_world
-from unknot.apps.accounts.models import Role, User
-from unknot.apps.accounts.services import api_token_issue
 from unknot.apps.booking.models import Booking
 from unknot.apps.progress.models import CheckIn, ReviewSuggestion
 from unknot.apps.records.grants import break_glass_open
@@ -173,16 +171,7 @@ ADMIN_PERSONAS = {"staff", "owner", "staff_elsewhere"}
 
 
 def _health_world() -> World:
-    world = build_world()
-    owner = User.objects.create_user(
-        email="owner-a@example.test",
-        full_name="Olive Owner",
-        role=Role.OWNER,
-        practice=world.practice,
-        is_staff=True,
-    )
-    world.users["owner"] = owner
-    world.tokens["owner"] = api_token_issue(user=owner)
+    world = build_world()  # practice A's owner is one of its personas
     booking = world.booking
     Booking.objects.filter(pk=booking.pk).update(
         client_note=CLIENT_NOTE,

@@ -156,8 +156,11 @@ WEB: dict[str, list[Probe]] = {
         )
     ],
     "accounts:two_factor_verify": [Probe("GET", SIGNED_IN_REDIRECT)],  # nothing owed: move on
+    # New recovery codes ask to confirm it is you first (issue 12): sent to do so.
     "accounts:two_factor_recovery_codes": [
-        Probe("POST", row(LOGIN, 404, 404, OK, OK, OK, OK, OK, OK))
+        Probe(
+            "POST", row(LOGIN, 404, 404, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)
+        )
     ],
     "accounts:two_factor_disable": [
         Probe(
@@ -267,7 +270,8 @@ WEB: dict[str, list[Probe]] = {
     "records:note": [Probe("GET", NOBODY, kw(booking_uid=NO_SUCH))],
     # Opening records with a reason; archived records are for owners (none among these eight).
     "records:break_glass": [Probe("GET", BREAK_GLASS_ASKERS, kw(client_uid="users.client.uid"))],
-    "records:archive": [Probe("GET", NOBODY)],
+    # The archive of closed clients' records is the owner's (each opening audited, with a reason).
+    "records:archive": [Probe("GET", row(LOGIN, 404, 404, 404, 404, 404, 404, 404, OK))],
     "records:archived_client": [Probe("GET", NOBODY, kw(client_uid="users.client.uid"))],
     # The API's own pages.
     "api-v1:openapi-json": [Probe("GET", PUBLIC)],
@@ -355,7 +359,7 @@ API: dict[str, Probe | list[Probe]] = {
     "GET /api/v1/checkins": Probe("GET", row(401, OK, OK, 404, 404, 404, 404, 404, 404)),
     # The client, and the practice side of the check-in's practice.
     "GET /api/v1/checkins/{uid}": Probe("GET", API_CLIENT_AND_TREATING, kw(uid="checkin.uid")),
-    "GET /api/v1/progress": Probe("GET", row(401, OK, OK, 404, 404, 404, 404, 404, OK)),
+    "GET /api/v1/progress": Probe("GET", row(401, OK, OK, 404, 404, 404, 404, 404, 404)),
     "GET /api/v1/progress/clients/{uid}": Probe(
         # The client themself, and their treating therapist (the owner; others break glass).
         "GET",

@@ -124,6 +124,43 @@ def close_audit(user, *, email: str, now: dt.datetime) -> int:
     return AuditEntry.objects.filter(actor=user).update(actor_label=pseudonym(user))
 
 
+def export_access_grants(user) -> list[dict]:
+    """Who asked to open this client's records outside treatment, when, and why."""
+    from unknot.apps.records.models import AccessGrant
+
+    return [
+        {
+            "kind": g.kind,
+            "who": g.actor.get_full_name() if g.actor_id != user.pk else "you",
+            "reason": g.reason,
+            "granted_at": _iso(g.granted_at),
+            "expires_at": _iso(g.expires_at),
+        }
+        for g in AccessGrant.objects.filter(client=user)
+        .select_related("actor")
+        .order_by("granted_at", "id")
+    ]
+
+
+def close_access_grants(user, *, email: str, now: dt.datetime) -> int:
+    """The grants stay as part of the audit trail; the client's name leaves their reasons."""
+    from unknot.apps.records.models import AccessGrant
+    from unknot.apps.records.registry import replace_ignoring_case
+    from unknot.apps.records.services import pseudonym
+
+    name, count = pseudonym(user), 0
+    words = [w for w in (email, user.full_name.strip()) if w]
+    for grant in AccessGrant.objects.filter(client=user):
+        reason = grant.reason
+        for word in words:
+            reason = replace_ignoring_case(reason, word, name)
+        if reason != grant.reason:
+            grant.reason = reason[:300]
+            grant.save(update_fields=["reason"])
+            count += 1
+    return count
+
+
 def register_core() -> None:
     register(
         PersonalData(
@@ -179,6 +216,19 @@ def register_core() -> None:
             pseudonymised=(
                 "the audit log of who opened your records, with your own actions in it shown "
                 "under your pseudonym"
+            ),
+        )
+    )
+    register(
+        PersonalData(
+            "access_grants",
+            "Who asked to open your records outside your treatment, and why",
+            export_access_grants,
+            on_close=close_access_grants,
+            models=("records.AccessGrant",),
+            pseudonymised=(
+                "the requests to open your records (break-glass and records requests), kept "
+                "with the audit log, with your name taken out of their reasons"
             ),
         )
     )
