@@ -14,11 +14,11 @@ from unknot.apps.booking import services
 from unknot.apps.booking.availability import find_slots
 from unknot.apps.booking.models import Booking, BookingStatus, DateOverride, TimeOff, WorkingHours
 from unknot.apps.guide.models import SavedAssessment
+from unknot.apps.guide.services import assessment_save
 from unknot.apps.practices.models import Service, Technique
 from unknot.apps.therapists.models import Therapist
 from unknot.demo import data
 from unknot.domain import scheduling as s
-from unknot.domain.guide import assess, parse_intake
 
 ASSESSMENT_REFRESH = dt.timedelta(days=60)
 """A demo assessment older than this is replaced, so the 90-day safety limit never bites."""
@@ -84,16 +84,7 @@ def build_assessments(now: dt.datetime) -> None:
         latest = SavedAssessment.objects.filter(client=client).order_by("-created_at").first()
         if latest is not None and now - latest.created_at < ASSESSMENT_REFRESH:
             continue
-        parsed = parse_intake(intake)
-        result = assess(parsed)
-        saved = SavedAssessment.objects.create(
-            client=client,
-            intake=parsed.to_dict(),
-            result=result.to_dict(),
-            status=result.status.value,
-            catalogue_version=result.catalogue_version,
-        )
-        SavedAssessment.objects.filter(pk=saved.pk).update(created_at=now, updated_at=now)
+        assessment_save(client=client, intake=intake, now=now)
 
 
 def _pick(slots: list) -> object | None:

@@ -1,4 +1,4 @@
-"""The safety gate's holds, read in one query: the same answers as the progress app's check."""
+"""The safety gate's holds, hinted in one query: the same answers as the holds' full checks."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import pytest
 
 from tests.apps.booking.conftest import NOW
 from tests.factories import make_assessment
+from unknot.apps.booking import hooks
 from unknot.apps.booking.errors import SafetyRefusal
-from unknot.apps.booking.safety import screen_for_booking
+from unknot.apps.booking.safety import latest_assessment_for, screen_for_booking
 from unknot.apps.guide.models import SavedAssessment
-from unknot.apps.progress.guards import check_booking_holds
 from unknot.apps.progress.models import ReviewSuggestion
 from unknot.apps.records.models import ConsentKind
 from unknot.apps.records.services import consent_set
@@ -75,6 +75,18 @@ def someone_elses_holds(user, practice) -> None:
     suggest(other, practice, "rescreen", seen=latest_pk(other))
 
 
+def full_checks(user) -> None:
+    """Every registered hold, checked in full (no hints), as for a client with no assessment."""
+    hooks.run_holds(
+        hooks.Attempt(
+            client=user,
+            technique_slug="swedish",
+            now=NOW,
+            assessment=latest_assessment_for(user),
+        )
+    )
+
+
 @pytest.mark.parametrize(
     ("arrange", "expected"),
     [
@@ -100,9 +112,7 @@ def someone_elses_holds(user, practice) -> None:
         "someone-elses-holds",
     ],
 )
-def test_the_gate_refuses_exactly_when_the_progress_check_does(
-    arrange, expected, client_user, practice
-):
+def test_the_gate_refuses_exactly_when_the_full_checks_do(arrange, expected, client_user, practice):
     make_assessment(client_user)
     arrange(client_user, practice)
 
@@ -113,7 +123,7 @@ def test_the_gate_refuses_exactly_when_the_progress_check_does(
             return refusal.code
         return None
 
-    assert outcome(lambda: check_booking_holds(client_user)) == expected
+    assert outcome(lambda: full_checks(client_user)) == expected
     assert (
         outcome(lambda: screen_for_booking(client=client_user, technique_slug="swedish", now=NOW))
         == expected

@@ -216,14 +216,13 @@ def test_no_email_for_a_change_that_rolls_back(
 
 
 def test_a_quiet_change_sends_no_email(setup, book, django_capture_on_commit_callbacks):
-    """A program books its sessions with notify=False and sends one email itself."""
-    from unknot.apps.booking.models import Booking
-    from unknot.apps.booking.signals import booking_changed
-
+    """A program moves its sessions with notify=False and sends one email itself."""
     booking = book(at(1, 10))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        booking_changed.send(sender=Booking, kind="rescheduled", booking=booking, notify=False)
+        booking_services.booking_reschedule(
+            booking=booking, by=booking.client, new_start=at(2, 10), now=NOW, notify=False
+        )
     assert mail.outbox == []
 
 

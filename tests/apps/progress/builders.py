@@ -63,6 +63,39 @@ def session(
     )
 
 
+def book(client, therapist, *, after: dt.datetime, now: dt.datetime) -> Booking:
+    """A new Swedish hour booked through ``booking_create`` (the safety gate and its hooks),
+    at the first free time from ``after``; the therapist works weekdays 9 to 17."""
+    from tests.factories import add_weekday_hours
+    from unknot.apps.booking.availability import find_slots
+    from unknot.apps.booking.services import booking_create
+    from unknot.domain.scheduling import TimeRange
+
+    if not therapist.working_hours.exists():
+        add_weekday_hours(therapist)
+    tech = Technique.objects.get(slug="swedish")
+    service, _ = Service.objects.get_or_create(
+        practice=therapist.practice,
+        technique=tech,
+        duration_minutes=60,
+        defaults={"price": "60.00", "buffer_after_minutes": 0},
+    )
+    room, created = Room.objects.get_or_create(practice=therapist.practice, name="Test room")
+    if created:
+        room.techniques.set(Technique.objects.all())
+    slots = find_slots(
+        technique=tech,
+        duration_minutes=60,
+        window=TimeRange(after, after + dt.timedelta(days=7)),
+        now=now,
+        therapist_uid=therapist.uid,
+    )
+    booking, _ = booking_create(
+        client=client, service=service, start=slots[0].start, now=now, therapist=therapist
+    )
+    return booking
+
+
 def consent_all(client, now: dt.datetime) -> None:
     for kind in (ConsentKind.TREATMENT, ConsentKind.HEALTH_DATA, ConsentKind.REMINDERS):
         records.consent_set(user=client, kind=kind, granted=True, now=now)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from tests.apps.progress.builders import scores, session
+from tests.apps.progress.builders import book, scores, session
 from tests.factories import make_assessment
 from unknot.apps.booking.errors import SafetyRefusal
 from unknot.apps.booking.models import Booking, BookingEvent
@@ -155,26 +155,58 @@ def test_an_accepted_cap_waits_for_the_next_booking_made(course, now):
     course["next"].status = "cancelled"
     course["next"].save()
     (s,) = follow_up(course).suggestions
-    suggestion_decide(suggestion=s, by=course["ben"].user, decision="accept", now=now)
+    suggestion_decide(
+        suggestion=s, by=course["ben"].user, decision="change", pressure_cap=2, now=now
+    )
     s.refresh_from_db()
-    assert s.applied == {"pressure_cap": 3, "waiting_for_next_booking": True}
-    later = session(course["ana"], course["ben"], start=now + 2 * WEEK, status="confirmed")
-    assert Booking.objects.get(pk=later.pk).safety["pressure_cap"] == 3
+    assert s.applied == {"pressure_cap": 2, "waiting_for_next_booking": True}
+    later = book(course["ana"], course["ben"], after=now + 2 * WEEK, now=now)
+    # The row was inserted with the cap (no later rewrite): the returned object already has it.
+    assert later.safety["pressure_cap"] == 2
+    assert later.safety["review_adjustment"]["suggestion"] == s.uid
+    assert Booking.objects.get(pk=later.pk).safety == later.safety
+    event = BookingEvent.objects.get(booking=later, kind="safety_adjusted")
+    assert event.data == {"pressure_cap": 2, "previous": 3, "suggestion": s.uid}
     s.refresh_from_db()
     assert s.applied_booking_id == later.pk
-    # Only the next one: a booking after that keeps its own cap.
-    after = session(course["ana"], course["ben"], start=now + 3 * WEEK, status="confirmed")
-    assert Booking.objects.get(pk=after.pk).safety["pressure_cap"] == 4
+    assert s.applied == {"booking": later.uid, "pressure_cap": 2}
+    # Only the next one: a booking after that keeps the cap of its own screening.
+    after = book(course["ana"], course["ben"], after=now + 3 * WEEK, now=now)
+    assert after.safety["pressure_cap"] == 3
+    assert "review_adjustment" not in after.safety
 
 
 def test_a_new_red_flag_holds_booking_until_a_new_assessment(course, now):
     (s,) = check_in_next(course, now, 6, red_flags=["saddle-numbness"]).suggestions
     assert s.kind == "rescreen" and s.blocks_booking
     with pytest.raises(SafetyRefusal) as caught:
-        session(course["ana"], course["ben"], start=now + 2 * WEEK, status="confirmed")
+        book(course["ana"], course["ben"], after=now + 2 * WEEK, now=now)
     assert caught.value.code == "screening_required"
     make_assessment(course["ana"])  # a fresh self-assessment lifts the hold
-    session(course["ana"], course["ben"], start=now + 2 * WEEK, status="confirmed")
+    book(course["ana"], course["ben"], after=now + 2 * WEEK, now=now)
+
+
+def test_a_red_flag_at_a_check_in_holds_the_session_already_booked(
+    course, now, django_capture_on_commit_callbacks
+):
+    """Ana's next session is tomorrow; at its check-in she reports saddle numbness."""
+    upcoming = course["next"]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        (s,) = check_in_next(course, now, 6, red_flags=["saddle-numbness"]).suggestions
+    assert s.kind == "rescreen"
+    held = Booking.objects.get(pk=upcoming.pk)
+    assert held.status == "pending" and held.needs_clearance
+    assert [h["code"] for h in held.safety["holds"]] == ["screening_required"]
+    assert BookingEvent.objects.filter(booking=held, kind="held").exists()
+    # The therapist is told: the re-screen alert goes out once the check-in is committed.
+    (email,) = mail.outbox
+    assert email.to == [course["ben"].user.email]
+
+
+def test_a_check_in_without_a_change_in_health_holds_nothing(course, now):
+    check_in_next(course, now, 6)
+    assert Booking.objects.get(pk=course["next"].pk).status == "confirmed"
 
 
 def test_a_condition_already_assessed_is_not_new(course, now):
@@ -198,16 +230,18 @@ def test_a_condition_already_assessed_is_not_new(course, now):
 def test_withdrawn_treatment_consent_refuses_new_bookings_at_once(course, now):
     consent_set(user=course["ana"], kind=ConsentKind.TREATMENT, granted=False, now=now)
     with pytest.raises(SafetyRefusal) as caught:
-        session(course["ana"], course["ben"], start=now + 2 * WEEK, status="confirmed")
+        book(course["ana"], course["ben"], after=now + 2 * WEEK, now=now)
     assert caught.value.code == "consent_withdrawn"
     consent_set(user=course["ana"], kind=ConsentKind.TREATMENT, granted=True, now=now)
-    session(course["ana"], course["ben"], start=now + 2 * WEEK, status="confirmed")
+    book(course["ana"], course["ben"], after=now + 2 * WEEK, now=now)
 
 
 def test_withdrawn_health_data_consent_refuses_a_new_self_assessment(course, now):
     consent_set(user=course["ana"], kind=ConsentKind.HEALTH_DATA, granted=False, now=now)
+    from unknot.apps.guide.services import assessment_save
+
     with pytest.raises(ConsentMissing) as caught:
-        make_assessment(course["ana"])
+        assessment_save(client=course["ana"], intake={}, now=now)
     assert caught.value.code == "consent_withdrawn"
     assert SavedAssessment.objects.filter(client=course["ana"]).count() == 1
 

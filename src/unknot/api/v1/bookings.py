@@ -172,12 +172,12 @@ def create_booking(
         idempotency_key=idempotency_key,
         client_note=payload.note,
     )
-    if not created or is_practice_side(request.user, booking):
-        # A replayed booking comes without its related rows; the practice side also sees the
-        # safety notes, which the insert's receivers may have changed in the database since.
+    if not created:
+        # A replayed booking comes without its related rows.
         booking = access_booking_by_uid(request.user, booking.uid)
     # Otherwise the new booking carries everything the response shows (booking_create gives
-    # it its related rows), and it is the caller's own: no second read.
+    # it its related rows and inserts its final safety snapshot), and it is the caller's own:
+    # no second read.
     return Status(201 if created else 200, booking_out(booking, request.user))
 
 

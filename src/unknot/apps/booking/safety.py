@@ -4,10 +4,14 @@ The stored intake is assessed again with the current catalogue, so a safety rule
 the client answered applies at once. An assessment older than ``MAX_AGE`` must be renewed:
 health changes (pregnancy, surgery, a new diagnosis) and the answers must describe the client now.
 
-The latest assessment and the signs of a hold (consent to treatment withdrawn, a re-screen
-pending) come from one query; when there is no assessment or a sign shows,
-``progress.guards.check_booking_holds`` decides with its own rules and wording. The insert of
-every booking runs that check again (a ``pre_save`` receiver of the progress app).
+Before the assessment is judged, the holds other apps registered in ``booking.hooks`` run (consent
+to treatment withdrawn, a re-screen pending...). The latest assessment and the holds' hints come
+from one query, so a client no hold applies to is screened in one query.
+
+A red flag stands (issue 14, "outcomes are hard to undo"): once an assessment said ``refer``, a
+later one without the flag does not clear it. Bookings wait as pending until staff record a
+clearance on a booking screened after that assessment (``booking_record_clearance``, where a
+clinician's clearance is recorded today).
 """
 
 from __future__ import annotations
@@ -15,13 +19,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
+from unknot.apps.booking import hooks
 from unknot.apps.booking.errors import SafetyRefusal
+from unknot.apps.booking.models import Booking
 from unknot.apps.guide.models import SavedAssessment
-from unknot.apps.progress.guards import check_booking_holds
-from unknot.apps.progress.models import ReviewSuggestion, SuggestionKind
-from unknot.apps.records.models import Consent, ConsentKind
 from unknot.domain.guide import Action, Assessment, Status, assess, parse_intake
 
 MAX_AGE = dt.timedelta(days=90)
@@ -29,39 +32,41 @@ MAX_AGE = dt.timedelta(days=90)
 
 @dataclass(frozen=True)
 class Screening:
-    """What a booking carries from the gate: the assessment and the therapist's flags."""
+    """What a booking carries from the gate: the assessment and the therapist's flags.
+
+    ``needs_clearance``: the booking waits as pending for staff (a clearance flag, or a hold's
+    ``Pending`` reason, listed in ``snapshot["holds"]``). ``client_id`` and ``technique_slug``
+    say whom and what it screened, so a series can reuse it safely.
+    """
 
     assessment: SavedAssessment | None
     needs_clearance: bool
     snapshot: dict = field(default_factory=dict)
+    client_id: int | None = None
+    technique_slug: str = ""
+    pending: tuple[hooks.Pending, ...] = ()
+
+    def covers(self, *, client, technique_slug: str) -> bool:
+        return self.client_id == client.pk and self.technique_slug == technique_slug
 
 
 def latest_assessment_for(client) -> SavedAssessment | None:
     return SavedAssessment.objects.filter(client=client).order_by("-created_at", "-id").first()
 
 
-def _latest_with_hold_signs(client) -> SavedAssessment | None:
-    """``latest_assessment_for`` plus two annotations, in one query.
+def _latest_with_hints(client) -> SavedAssessment | None:
+    """``latest_assessment_for`` with every registered hold's hint, in one query.
 
-    ``treatment_granted``: the client's decision in force on consent to treatment (None when
-    never decided), as ``records.consents.latest`` reads it. ``rescreen_pending``: a re-screen
-    suggestion made with this assessment or a later one in view, as
-    ``progress.selectors.rescreen_hold`` reads it. Both only decide whether to ask
-    ``check_booking_holds``, never to let a booking through on their own.
+    ``last_refer_pk``: the client's latest assessment that said ``refer`` (None when none did).
     """
-    treatment = (
-        Consent.objects.filter(user_id=OuterRef("client_id"), kind=ConsentKind.TREATMENT)
-        .order_by("-recorded_at", "-id")
-        .values("granted")[:1]
-    )
-    rescreen = ReviewSuggestion.objects.filter(
-        client_id=OuterRef("client_id"),
-        kind=SuggestionKind.RESCREEN,
-        assessment_seen__gte=OuterRef("pk"),
+    last_refer = (
+        SavedAssessment.objects.filter(client_id=OuterRef("client_id"), status=Status.REFER.value)
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
     )
     return (
         SavedAssessment.objects.filter(client=client)
-        .annotate(treatment_granted=Subquery(treatment), rescreen_pending=Exists(rescreen))
+        .annotate(last_refer_pk=Subquery(last_refer), **hooks.hint_annotations())
         .order_by("-created_at", "-id")
         .first()
     )
@@ -91,19 +96,44 @@ def therapist_snapshot(result: Assessment, technique_slug: str, intake: dict) ->
     }
 
 
-def screen_for_booking(*, client, technique_slug: str, now: dt.datetime) -> Screening:
-    """Decide whether ``client`` may book ``technique_slug`` now.
+def _refer_stands(client, saved: SavedAssessment) -> hooks.Pending | None:
+    """An earlier ``refer`` no clearance has answered since: the booking waits for staff."""
+    refer_pk = saved.last_refer_pk
+    if refer_pk is None or refer_pk == saved.pk:
+        return None
+    reviewed = Booking.objects.filter(
+        client=client, clearance_recorded_at__isnull=False, assessment_id__gt=refer_pk
+    ).exists()
+    if reviewed:
+        return None
+    return hooks.Pending(
+        code="earlier_refer",
+        reason="An earlier self-assessment reported warning signs that need a doctor's "
+        "attention. The practice confirms this session once a clinician's clearance is "
+        "recorded.",
+    )
+
+
+def screen_for_booking(*, client, technique_slug: str, now: dt.datetime, booking=None) -> Screening:
+    """Decide whether ``client`` may book ``technique_slug`` now (or move ``booking``).
 
     Raises:
-        SafetyRefusal: code ``screening_required`` (no or expired assessment), ``safety_refer``
-            (a red flag: see a doctor first), ``safety_postpone`` (e.g. fever: wait until well)
-            or ``technique_excluded`` (a contraindication or the client's own preference).
+        SafetyRefusal: a hold's code (e.g. ``consent_withdrawn``), ``screening_required`` (no
+            or expired assessment), ``safety_refer`` (a red flag: see a doctor first),
+            ``safety_postpone`` (e.g. fever: wait until well) or ``technique_excluded`` (a
+            contraindication or the client's own preference).
     """
-    saved = _latest_with_hold_signs(client)
-    if saved is None or saved.treatment_granted is False or saved.rescreen_pending:
-        # Consent withdrawn, or a change in health reported at a check-in since the last
-        # assessment: the progress app's check raises with its own rules and wording.
-        check_booking_holds(client)
+    saved = _latest_with_hints(client)
+    pending = hooks.run_holds(
+        hooks.Attempt(
+            client=client,
+            technique_slug=technique_slug,
+            now=now,
+            assessment=saved,
+            hints=hooks.hints_of(saved) if saved is not None else {},
+            booking=booking,
+        )
+    )
     if saved is None:
         raise SafetyRefusal(
             "Please complete the health check in the self-assessment before booking.",
@@ -144,8 +174,17 @@ def screen_for_booking(*, client, technique_slug: str, now: dt.datetime) -> Scre
             code="technique_excluded",
             allowed=list(result.allowed_techniques()),
         )
+    standing = _refer_stands(client, saved)
+    if standing is not None:
+        pending.append(standing)
+    snapshot = therapist_snapshot(result, technique_slug, saved.intake)
+    if pending:
+        snapshot["holds"] = [p.to_dict() for p in pending]
     return Screening(
         assessment=saved,
-        needs_clearance=result.needs_clearance,
-        snapshot=therapist_snapshot(result, technique_slug, saved.intake),
+        needs_clearance=result.needs_clearance or bool(pending),
+        snapshot=snapshot,
+        client_id=client.pk,
+        technique_slug=technique_slug,
+        pending=tuple(pending),
     )

@@ -1,9 +1,11 @@
 """Every write to a booking: create, reschedule, cancel, complete, no-show, clearance.
 
-Each runs in one transaction. On SQLite the transaction is IMMEDIATE, so writers queue and the
-overlap check inside it sees every earlier booking; on PostgreSQL the therapist row is locked
-first and the exclusion constraints have the last word. A lost race becomes ``SlotTaken`` with
-nearby alternatives, never a server error.
+Each runs in one transaction. A new booking is screened (``safety.screen_for_booking``, which
+runs the holds of ``booking.hooks``) and shaped by the hooks' adjusters inside it, then
+inserted once with its final safety snapshot. On SQLite the transaction is IMMEDIATE, so
+writers queue and the overlap check inside it sees every earlier booking; on PostgreSQL the
+therapist row is locked first and the exclusion constraints have the last word. A lost race
+becomes ``SlotTaken`` with nearby alternatives, never a server error.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef
 
-from unknot.apps.booking import mappers
+from unknot.apps.booking import hooks, mappers
 from unknot.apps.booking.availability import find_slots
 from unknot.apps.booking.errors import (
     BookingError,
@@ -32,7 +34,7 @@ from unknot.apps.booking.models import (
     BookingEvent,
     BookingStatus,
 )
-from unknot.apps.booking.safety import screen_for_booking
+from unknot.apps.booking.safety import Screening, screen_for_booking
 from unknot.apps.booking.selectors import live_bookings_in, therapist_calendars
 from unknot.apps.practices.models import Room, Service
 from unknot.apps.therapists.models import Therapist
@@ -261,6 +263,7 @@ def booking_create(
     client_note: str = "",
     created_by=None,
     notify: bool = True,
+    screening: Screening | None = None,
 ) -> tuple[Booking, bool]:
     """Book ``service`` at ``start`` for ``client``; return ``(booking, created)``.
 
@@ -268,6 +271,9 @@ def booking_create(
     holds a valid licence on the day and is free, with a suitable room. A repeated
     ``idempotency_key`` with the same request returns the first booking and ``created=False``.
     ``notify=False`` sends no ``booking_changed`` signal (a program announces its sessions once).
+    ``screening`` is the gate's answer the caller already has for this client and technique
+    in the same transaction (a program screens once for its whole series); any other client or
+    technique is screened again.
 
     Raises:
         SafetyRefusal: the latest assessment says refer or postpone, is missing, or excluded
@@ -295,6 +301,7 @@ def booking_create(
             client_note=client_note,
             created_by=created_by or client,
             notify=notify,
+            screening=screening,
         )
     except BookingError as error:
         replayed = _replayed(
@@ -340,9 +347,49 @@ def _book(
     client_note: str,
     created_by,
     notify: bool,
+    screening: Screening | None,
 ) -> tuple[Booking, bool]:
-    """``booking_create`` without the look-up of a repeated key; SlotTaken has no alternatives."""
-    screening = screen_for_booking(client=client, technique_slug=service.technique.slug, now=now)
+    """``booking_create`` without the look-up of a repeated key; SlotTaken has no alternatives.
+
+    One transaction: the screening (with the hooks' holds) and every candidate's attempt,
+    each attempt in its own savepoint.
+    """
+    with transaction.atomic():
+        if screening is None or not screening.covers(
+            client=client, technique_slug=service.technique.slug
+        ):
+            screening = screen_for_booking(
+                client=client, technique_slug=service.technique.slug, now=now
+            )
+        return _book_screened(
+            client=client,
+            service=service,
+            start=start,
+            now=now,
+            therapist=therapist,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+            client_note=client_note,
+            created_by=created_by,
+            notify=notify,
+            screening=screening,
+        )
+
+
+def _book_screened(
+    *,
+    client,
+    service: Service,
+    start: dt.datetime,
+    now: dt.datetime,
+    therapist: Therapist | None,
+    idempotency_key: str | None,
+    fingerprint: str,
+    client_note: str,
+    created_by,
+    notify: bool,
+    screening: Screening,
+) -> tuple[Booking, bool]:
 
     candidates = (
         [therapist]
@@ -402,7 +449,7 @@ def _create_with(
     service: Service,
     start: dt.datetime,
     now: dt.datetime,
-    screening,
+    screening: Screening,
     idempotency_key: str | None,
     fingerprint: str,
     client_note: str,
@@ -424,6 +471,18 @@ def _create_with(
                 slot = _check_free(therapist=locked, service=target, start=start, now=now)
                 needed = spec.occupied(slot.start)
                 room = _claim_room(service=target, needed=needed)
+                # The hooks' adjusters shape the snapshot before the insert (a copy: a series
+                # shares one screening), so the row is written once, as it stays.
+                draft = hooks.Draft(
+                    client=client,
+                    practice_id=locked.practice_id,
+                    therapist_id=locked.pk,
+                    technique_id=target.technique_id,
+                    starts_at=slot.start,
+                    now=now,
+                    safety=dict(screening.snapshot),
+                )
+                after_insert = hooks.run_adjusters(draft)
                 # The related rows are given as instances, so the booking returned carries
                 # what the response and the notifications read (no query to fetch them again).
                 booking = Booking.objects.create(
@@ -444,10 +503,12 @@ def _create_with(
                     idempotency_key=idempotency_key or None,
                     request_fingerprint=fingerprint,
                     assessment=screening.assessment,
-                    safety=screening.snapshot,
+                    safety=draft.safety,
                     needs_clearance=screening.needs_clearance,
                     client_note=client_note,
                 )
+                for link in after_insert:
+                    link(booking)
                 _event(booking, "created", by=created_by, at=now, status=booking.status)
                 if notify:
                     transaction.on_commit(lambda b=booking: _after_commit("created", b))
@@ -487,6 +548,47 @@ def _after_commit(kind: str, booking: Booking) -> None:
     from unknot.apps.booking import signals
 
     signals.booking_changed.send(sender=Booking, kind=kind, booking=booking)
+
+
+def _rescreened(
+    row: Booking,
+    *,
+    service: Service,
+    start: dt.datetime,
+    now: dt.datetime,
+    screening: Screening | None = None,
+):
+    """Screen ``row``'s client again for a move (issue 14: every move re-screens).
+
+    The latest assessment and the holds decide as for a new booking: a refusal refuses the
+    move. The fresh snapshot goes through the adjusters (``Draft.booking`` is the row), and a
+    move that now needs clearance, with none recorded on the booking, waits as pending.
+    ``screening`` is one made already for this client and technique (a series move screens
+    once). Returns the functions the adjusters want called once the row is saved.
+    """
+    if screening is None or not screening.covers(
+        client=row.client, technique_slug=service.technique.slug
+    ):
+        screening = screen_for_booking(
+            client=row.client, technique_slug=service.technique.slug, now=now, booking=row
+        )
+    draft = hooks.Draft(
+        client=row.client,
+        practice_id=row.practice_id,
+        therapist_id=row.therapist_id,
+        technique_id=service.technique_id,
+        starts_at=start,
+        now=now,
+        safety=dict(screening.snapshot),
+        booking=row,
+    )
+    after = hooks.run_adjusters(draft)
+    row.safety = draft.safety
+    row.assessment = screening.assessment
+    if screening.needs_clearance and row.clearance_recorded_at is None:
+        row.needs_clearance = True
+        row.status = BookingStatus.PENDING
+    return after
 
 
 def booking_cancel(
@@ -550,16 +652,19 @@ def booking_reschedule(
 
     The booking keeps its uid (calendars update the same event) and its SEQUENCE rises.
     Clients must respect the cut-off; staff may override it (recorded as a late reschedule).
+    The client is screened again against the latest assessment (``_rescreened``).
     ``notify=False`` sends no ``booking_changed`` signal (the caller announces the change).
 
     Raises:
-        PolicyRefusal, OutsideBookingWindow, SlotTaken (with alternatives).
+        PolicyRefusal, SafetyRefusal, OutsideBookingWindow, SlotTaken (with alternatives).
     """
     try:
         with transaction.atomic():
             booking = (
                 Booking.objects.select_for_update()
-                .select_related("practice", "therapist__practice", "service__technique", "room")
+                .select_related(
+                    "practice", "therapist__practice", "service__technique", "room", "client"
+                )
                 .get(pk=booking.pk)
             )
             if booking.status not in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
@@ -590,6 +695,7 @@ def booking_reschedule(
             room = _free_room(
                 service=booking.service, needed=needed, prefer=booking.room, ignore=booking
             )
+            after_save = _rescreened(booking, service=booking.service, start=slot.start, now=now)
             previous = booking.starts_at
             booking.starts_at, booking.ends_at = slot.start, slot.end
             booking.busy_from, booking.busy_until = needed.start, needed.end
@@ -598,6 +704,8 @@ def booking_reschedule(
             booking.reschedule_count += 1
             booking.late_reschedule = booking.late_reschedule or late
             booking.save()
+            for link in after_save:
+                link(booking)
             _event(
                 booking,
                 "rescheduled",
@@ -678,7 +786,6 @@ def booking_series_move(
     by,
     now: dt.datetime,
     service: Service | None = None,
-    screening=None,
     notify: bool = False,
 ) -> list[Booking]:
     """Move several upcoming bookings at once, all or nothing; return the bookings that changed.
@@ -690,8 +797,9 @@ def booking_series_move(
     times, not their old ones, so sessions may shift over each other's old places. A move to
     the same start and service is left alone. The bookings keep their uids; SEQUENCE rises.
 
-    ``screening`` (from ``screen_for_booking``, for a technique change) replaces the safety
-    snapshot; a session that now needs clearance and has none waits as pending.
+    Every moved session is screened again against the client's latest assessment, once per
+    client and technique (``_rescreened``: a refusal refuses the whole move; a session that now
+    needs clearance and has none waits as pending).
 
     How: inside one transaction the moving bookings are first vacated (status cancelled holds
     no time, for the checks here and for PostgreSQL's exclusion constraints alike) and then
@@ -706,11 +814,14 @@ def booking_series_move(
         return []
     conflicts: list[dict] = []
     changed: list[Booking] = []
+    screened: dict[tuple[int, str], Screening] = {}
     with transaction.atomic():
         locked = {
             row.pk: row
             for row in Booking.objects.select_for_update(of=("self",))
-            .select_related("practice", "therapist__practice", "service__technique", "room")
+            .select_related(
+                "practice", "therapist__practice", "service__technique", "room", "client"
+            )
             .filter(pk__in=[booking.pk for booking, _ in moves])
             .order_by("pk")
         }
@@ -737,7 +848,7 @@ def booking_series_move(
             except NotBookable as error:
                 conflicts.append(_conflict(index, start, error))
                 continue
-            if start == row.starts_at and target.pk == row.service_id and screening is None:
+            if start == row.starts_at and target.pk == row.service_id:
                 continue
             plan.append((index, row, target, start))
         Booking.objects.filter(pk__in=[row.pk for _, row, _, _ in plan]).update(
@@ -760,17 +871,21 @@ def booking_series_move(
             row.service = target
             row.technique_id = target.technique_id
             row.price = target.price
-            if screening is not None:
-                row.safety = screening.snapshot
-                row.assessment = screening.assessment
-                if screening.needs_clearance and row.clearance_recorded_at is None:
-                    row.needs_clearance = True
-                    row.status = BookingStatus.PENDING
+            key = (row.client_id, target.technique.slug)
+            if key not in screened:
+                screened[key] = screen_for_booking(
+                    client=row.client, technique_slug=key[1], now=now, booking=row
+                )
+            after_save = _rescreened(
+                row, service=target, start=slot.start, now=now, screening=screened[key]
+            )
             row.sequence += 1
             row.reschedule_count += 1 if moved else 0
             try:
                 with transaction.atomic():
                     row.save()
+                    for link in after_save:
+                        link(row)
             except IntegrityError as error:  # a room taken by another therapist meanwhile
                 conflicts.append(_conflict(index, start, SlotTaken("That time was just taken.")))
                 log.info("series move lost a race: %s", _constraint_name(error))

@@ -843,6 +843,8 @@ def reschedule(request: HttpRequest, uid: str) -> HttpResponse:
             return render(request, "booking/reschedule_confirm.html", context, status=409)
         except PolicyRefusal as error:
             raise BadInput(409, error.message, back=back) from error
+        except SafetyRefusal as error:  # a move is screened again, like a new booking
+            raise BadInput(403, error.message, back=back) from error
         except (OutsideBookingWindow, NotBookable) as error:
             raise BadInput(400, error.message, back=base) from error
         messages.success(request, f"Your session is moved to {_when(new_start.astimezone(tz))}.")

@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from unknot.apps.guide import hooks
 from unknot.apps.guide.models import SavedAssessment
+from unknot.apps.records.consents import ensure_health_data_consent
 from unknot.domain.guide import assess, parse_intake
 
 
@@ -22,14 +24,20 @@ def assessment_save(*, client, intake: Mapping[str, object], now: dt.datetime) -
     """Validate ``intake``, assess it with the current catalogue and store both for ``client``.
 
     The stored intake is the normalised one (defaults filled in), which is what booking's safety
-    gate re-assesses. ``created_at`` is ``now``.
+    gate re-assesses. ``created_at`` is ``now``. This is the only door that stores a new
+    assessment, so the consent to store health information is asked here: a client who never
+    decided may save (the assessment predates consents); a withdrawal refuses. The steps
+    other apps registered (``guide.hooks``) run after the insert, in the same transaction.
 
     Raises:
         IntakeError: the intake is not valid; nothing is stored.
         PermissionDenied: ``client`` is not an active client account.
+        ConsentMissing (a ``PermissionDenied``): the client withdrew consent to store health
+            information; nothing is stored.
     """
     if not can_save_assessments(client):
         raise PermissionDenied("Only client accounts can save a self-assessment.")
+    ensure_health_data_consent(client, allow_undecided=True)
     parsed = parse_intake(intake)
     result = assess(parsed)
     saved = SavedAssessment.objects.create(
@@ -43,4 +51,6 @@ def assessment_save(*, client, intake: Mapping[str, object], now: dt.datetime) -
     # limit is measured from it).
     SavedAssessment.objects.filter(pk=saved.pk).update(created_at=now, updated_at=now)
     saved.created_at = saved.updated_at = now
+    for step in hooks.after_save_steps():  # booking holds sessions the new answers rule out
+        step(client=client, assessment=saved, now=now)
     return saved

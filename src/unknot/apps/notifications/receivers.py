@@ -22,11 +22,11 @@ REMINDED_AFTER = {"created", "rescheduled", "confirmed"}
 SESSION_KINDS = {"session_rescheduled": "rescheduled", "session_cancelled": "cancelled"}
 
 
-def on_booking_changed(sender, *, kind: str, booking, notify: bool = True, **kwargs) -> None:
+def on_booking_changed(sender, *, kind: str, booking, **kwargs) -> None:
     """One email per change, and a reminder for every change that sets a session time.
 
-    ``notify=False`` (a program booking its sessions one by one) skips the email: the
-    program sends one for all its sessions. Reminders are per session either way.
+    A program's sessions send no ``booking_changed`` (their services run with
+    ``notify=False``): the program announces them once, through ``program_changed``.
     """
     if kind not in services.BOOKING_KINDS:
         return
@@ -38,8 +38,7 @@ def on_booking_changed(sender, *, kind: str, booking, notify: bool = True, **kwa
             remind_at = tasks.reminder_run_after(booking, now=timezone.now())
         # Everything is decided above; below, only the task rows are written.
         with _one_commit():
-            if notify:
-                tasks.send_booking_email.enqueue(booking_uid=uid, kind=kind, sequence=sequence)
+            tasks.send_booking_email.enqueue(booking_uid=uid, kind=kind, sequence=sequence)
             if remind_at is not None:
                 tasks.send_booking_reminder.using(run_after=remind_at).enqueue(
                     booking_uid=uid, sequence=sequence

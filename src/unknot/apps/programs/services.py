@@ -131,9 +131,9 @@ def program_book(
 ) -> tuple[Program, bool]:
     """Book every session of the series for ``client`` in one transaction; ``(program, created)``.
 
-    The safety gate runs first (as for a single booking: the sessions wait as pending when a
-    medical clearance is needed). A repeated ``idempotency_key`` with the same request returns
-    the first program and ``created=False``.
+    The safety gate runs first, once for the whole series (as for a single booking: the
+    sessions wait as pending when a medical clearance is needed). A repeated
+    ``idempotency_key`` with the same request returns the first program and ``created=False``.
 
     Raises:
         SeriesConflict: some occurrence does not fit (``extra["occurrences"]`` is the fresh
@@ -149,10 +149,16 @@ def program_book(
                     "This Idempotency-Key was already used for a different program request."
                 )
             return existing, False
-    screening = screen_for_booking(client=client, technique_slug=request.technique.slug, now=now)
-    assessment_id = request.assessment_id or (screening.assessment and screening.assessment.pk)
     try:
         with transaction.atomic():
+            # Screened once for the whole series (the holds of ``booking.hooks`` included); every
+            # session is booked with this screening rather than screened again.
+            screening = screen_for_booking(
+                client=client, technique_slug=request.technique.slug, now=now
+            )
+            assessment_id = request.assessment_id or (
+                screening.assessment and screening.assessment.pk
+            )
             plan = request.plan(now)
             if not plan.ok:
                 raise _Conflict
@@ -182,6 +188,7 @@ def program_book(
                     therapist=session.therapist,
                     created_by=client,
                     notify=False,
+                    screening=screening,
                 )
                 ProgramSession.objects.create(program=program, booking=booking, index=session.index)
                 bookings.append(booking)
@@ -343,7 +350,8 @@ def program_adjust(
     ahead; without ``staff_override`` (the client moving the rest of their series) only those
     beyond the cancellation cut-off. The first of them keeps its start, or moves to
     ``first_start``, and the later ones repeat the interval from it at the same local time.
-    Every moved session is checked again like a new booking. With ``confirm=False`` nothing is
+    Every moved session is checked again like a new booking, and screened again against the
+    client's latest assessment (by ``booking_series_move``). With ``confirm=False`` nothing is
     saved: the result says where each session would go and which would not fit.
 
     Raises:
@@ -364,7 +372,6 @@ def program_adjust(
     if program.status != Status.ACTIVE or not sessions:
         raise PolicyRefusal("No session of this program is left to adjust.", code="not_adjustable")
     service = program.service
-    screening = None
     if technique.pk != program.technique_id or duration_minutes != service.duration_minutes:
         service = (
             Service.objects.select_related("technique", "practice")
@@ -381,10 +388,6 @@ def program_adjust(
                 f"{practice.name} does not offer {technique.name} for {duration_minutes} minutes.",
                 field="duration",
             )
-    if technique.pk != program.technique_id:
-        screening = screen_for_booking(
-            client=program.client, technique_slug=technique.slug, now=now
-        )
     tz = mappers.tz_for(practice)
     anchor = first_start or sessions[0].booking.starts_at
     starts = series_starts(anchor, tz, every_days, len(sessions))
@@ -408,7 +411,6 @@ def program_adjust(
                 by=by,
                 now=now,
                 service=service if service.pk != program.service_id else None,
-                screening=screening,
                 notify=False,
             )
             locked.every_days = every_days

@@ -1,46 +1,45 @@
-"""Rules other apps' writes must obey, enforced where those rows are saved.
+"""What progress adds to every booking, through the booking hooks (``booking.hooks``).
 
-Booking and the self-assessment belong to other apps; these receivers make the consents and
-the review's holds apply at once without those apps having to know about them:
+Registered from ``ProgressConfig.ready``; the booking services call them explicitly:
 
-- a new booking is refused (``SafetyRefusal``, which every booking page and the API already
-  show) while the client has withdrawn consent to treatment, or while a re-screen is pending
-  (a new red flag or condition reported at a check-in, and no self-assessment since);
-- a new booking gets the lighter pressure its therapist accepted after a reaction;
-- a new self-assessment is refused (``ConsentMissing``, a ``PermissionDenied``) once the
-  client has withdrawn consent to store health information.
+- the hold ``rescreen``: a new booking is refused (``SafetyRefusal``, code
+  ``screening_required``, which every booking page and the API already show) while a re-screen
+  is pending: a new red flag or condition reported at a check-in, and no self-assessment since;
+- the adjuster ``accepted-pressure``: a new booking gets, before it is inserted, the lighter
+  pressure its therapist accepted after a reaction (``services.accepted_pressure_adjust``).
 
-Only new rows are checked; changes to existing rows pass. Fixtures (``raw``) pass.
+Consent to treatment is records' hold (``records.holds``); consent to store a new
+self-assessment is checked by the guide's service.
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.db.models import Exists, OuterRef
 
+from unknot.apps.booking import hooks
 from unknot.apps.booking.errors import SafetyRefusal
-from unknot.apps.records.consents import ensure_health_data_consent, withdrawn_at
-from unknot.apps.records.models import ConsentKind
+from unknot.apps.progress.models import ReviewSuggestion, SuggestionKind
+
+RESCREEN_HOLD = "rescreen"
+PRESSURE_ADJUSTER = "accepted-pressure"
 
 
-def refuse_booking_when_held(sender, instance, raw=False, **kwargs) -> None:
-    """Defence in depth: the booking services already call ``check_booking_holds`` first."""
-    if raw or not instance._state.adding or instance.client_id is None:
-        return
-    check_booking_holds(instance.client)
+def _rescreen_pending():
+    """Per assessment row: a re-screen suggestion made with it (or a later one) in view."""
+    return Exists(
+        ReviewSuggestion.objects.filter(
+            client_id=OuterRef("client_id"),
+            kind=SuggestionKind.RESCREEN,
+            assessment_seen__gte=OuterRef("pk"),
+        )
+    )
 
 
-def check_booking_holds(client) -> None:
-    """Raise ``SafetyRefusal`` while consent to treatment is withdrawn or a re-screen is due."""
+def check_rescreen(attempt: hooks.Attempt) -> None:
+    """Raise ``SafetyRefusal`` while a re-screen asked at a check-in waits for an assessment."""
     from unknot.apps.progress.selectors import rescreen_hold
 
-    withdrawn = withdrawn_at(client, ConsentKind.TREATMENT)
-    if withdrawn is not None:
-        raise SafetyRefusal(
-            f"You withdrew your consent to treatment on {withdrawn:%d %B %Y}. Give it again under "
-            "My data to book a session.",
-            code="consent_withdrawn",
-        )
-    if rescreen_hold(client) is not None:
+    if rescreen_hold(attempt.client) is not None:
         raise SafetyRefusal(
             "At your last check-in you told us about a change in your health. Please update your "
             "self-assessment before booking, so your therapist can plan safely.",
@@ -48,15 +47,22 @@ def check_booking_holds(client) -> None:
         )
 
 
-def apply_accepted_pressure(sender, instance, created=False, raw=False, **kwargs) -> None:
-    if raw or not created:
-        return
-    from unknot.apps.progress.services import pending_caps_apply
+def register() -> None:
+    from unknot.apps.progress.services import accepted_pressure_adjust
 
-    pending_caps_apply(booking=instance, now=timezone.now())
-
-
-def refuse_assessment_without_consent(sender, instance, raw=False, **kwargs) -> None:
-    if raw or not instance._state.adding or instance.client_id is None:
-        return
-    ensure_health_data_consent(instance.client, allow_undecided=True)
+    hooks.register_hold(
+        hooks.Hold(
+            name=RESCREEN_HOLD,
+            check=check_rescreen,
+            order=20,
+            hint=_rescreen_pending,
+            description="a change in health reported at a check-in: a new assessment first",
+        )
+    )
+    hooks.register_adjuster(
+        hooks.Adjuster(
+            name=PRESSURE_ADJUSTER,
+            adjust=accepted_pressure_adjust,
+            description="the lighter pressure a therapist accepted, on the next booking made",
+        )
+    )

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from unknot.apps.booking.models import Booking, BookingEvent, BookingStatus
+from unknot.apps.booking.rescreen import bookings_rescreen
 from unknot.apps.progress import program_link, selectors
 from unknot.apps.progress.models import (
     CheckIn,
@@ -349,6 +350,10 @@ def review_after_checkin(*, checkin: CheckIn, now: dt.datetime) -> list[ReviewSu
         ReviewSuggestion.objects.filter(pk=row.pk).update(created_at=now, updated_at=now)
         row.created_at = row.updated_at = now
         created.append(row)
+        if row.blocks_booking:
+            # The sessions already booked are held too, not only new bookings (issue 14);
+            # the re-screen alert below tells the therapist.
+            bookings_rescreen(client=checkin.client, now=now)
         if row.kind in ALERT_KINDS:
             transaction.on_commit(lambda uid=row.uid: _alert_therapist(uid))
     return created
@@ -368,11 +373,8 @@ def _alert_therapist(suggestion_uid: str) -> None:
 DECISIONS = ("accept", "change", "decline")
 
 
-def _apply_cap(
-    *, suggestion: ReviewSuggestion, booking: Booking, cap: int, by, now: dt.datetime
-) -> dict:
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    safety = dict(booking.safety or {})
+def _lower_cap(safety: dict, *, suggestion: ReviewSuggestion, cap: int) -> tuple[int, object]:
+    """Lower ``safety``'s pressure cap to ``cap`` (never raise it); return ``(new, before)``."""
     before = safety.get("pressure_cap")
     new = min(cap, before) if isinstance(before, int) else cap
     safety["pressure_cap"] = new
@@ -382,7 +384,10 @@ def _apply_cap(
         "previous_pressure_cap": before,
         "reason": "Lowered after the client's follow-up reported a reaction.",
     }
-    Booking.objects.filter(pk=booking.pk).update(safety=safety)
+    return new, before
+
+
+def _cap_event(*, booking: Booking, suggestion: ReviewSuggestion, new, before, by, now) -> None:
     BookingEvent.objects.create(
         booking=booking,
         kind="safety_adjusted",
@@ -390,6 +395,16 @@ def _apply_cap(
         at=now,
         data={"pressure_cap": new, "previous": before, "suggestion": suggestion.uid},
     )
+
+
+def _apply_cap(
+    *, suggestion: ReviewSuggestion, booking: Booking, cap: int, by, now: dt.datetime
+) -> dict:
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    safety = dict(booking.safety or {})
+    new, before = _lower_cap(safety, suggestion=suggestion, cap=cap)
+    Booking.objects.filter(pk=booking.pk).update(safety=safety)
+    _cap_event(booking=booking, suggestion=suggestion, new=new, before=before, by=by, now=now)
     suggestion.applied_booking = booking
     return {"booking": booking.uid, "pressure_cap": new}
 
@@ -495,22 +510,58 @@ def suggestion_decide(
     return suggestion
 
 
-@transaction.atomic
-def pending_caps_apply(*, booking: Booking, now: dt.datetime) -> None:
-    """Give a newly made booking the lighter pressure its therapist accepted earlier."""
-    waiting = ReviewSuggestion.objects.select_for_update().filter(
-        client_id=booking.client_id,
-        practice_id=booking.practice_id,
-        kind=SuggestionKind.LOWER_PRESSURE,
-        status__in=[SuggestionStatus.ACCEPTED, SuggestionStatus.CHANGED],
-        applied_booking__isnull=True,
-        pressure_cap__isnull=False,
-    )
-    for suggestion in waiting:
-        suggestion.applied = _apply_cap(
-            suggestion=suggestion, booking=booking, cap=suggestion.pressure_cap, by=None, now=now
+def accepted_pressure_adjust(draft):
+    """The booking adjuster: a new booking gets the lighter pressure accepted for it earlier.
+
+    Called by the booking services (``booking.hooks``) inside their transaction, before the
+    insert: the waiting suggestions are locked and ``draft.safety`` lowered. The function
+    returned links them to the inserted row (its event, ``applied_booking``).
+
+    A booking being moved (``draft.booking``) is screened with a fresh snapshot: the caps
+    already applied to it are applied again, so a move never drops them.
+    """
+    if draft.booking is not None:
+        for suggestion in ReviewSuggestion.objects.filter(
+            applied_booking=draft.booking,
+            kind=SuggestionKind.LOWER_PRESSURE,
+            pressure_cap__isnull=False,
+        ).order_by("created_at", "id"):
+            _lower_cap(draft.safety, suggestion=suggestion, cap=suggestion.pressure_cap)
+        return None
+    waiting = list(
+        ReviewSuggestion.objects.select_for_update()
+        .filter(
+            client_id=draft.client.pk,
+            practice_id=draft.practice_id,
+            kind=SuggestionKind.LOWER_PRESSURE,
+            status__in=[SuggestionStatus.ACCEPTED, SuggestionStatus.CHANGED],
+            applied_booking__isnull=True,
+            pressure_cap__isnull=False,
         )
-        suggestion.save(update_fields=["applied", "applied_booking", "updated_at"])
+        .order_by("created_at", "id")
+    )
+    if not waiting:
+        return None
+    changes = [
+        (suggestion, *_lower_cap(draft.safety, suggestion=suggestion, cap=suggestion.pressure_cap))
+        for suggestion in waiting
+    ]
+
+    def link(booking: Booking) -> None:
+        for suggestion, new, before in changes:
+            _cap_event(
+                booking=booking,
+                suggestion=suggestion,
+                new=new,
+                before=before,
+                by=None,
+                now=draft.now,
+            )
+            suggestion.applied_booking = booking
+            suggestion.applied = {"booking": booking.uid, "pressure_cap": new}
+            suggestion.save(update_fields=["applied", "applied_booking", "updated_at"])
+
+    return link
 
 
 # --- reminders ----------------------------------------------------------------------------

@@ -7,6 +7,8 @@ class RecordsConfig(AppConfig):
     verbose_name = "Health records and consents"
 
     def ready(self) -> None:
+        from unknot.apps.records import holds
         from unknot.apps.records.providers import register_core
 
         register_core()
+        holds.register()

@@ -3,7 +3,7 @@
 A decision is recorded with the time and the wording version the client saw. Withdrawing takes
 effect at once because every door asks here on each use:
 
-- ``treatment``: new bookings are refused (``unknot.apps.progress.guards``).
+- ``treatment``: new bookings are refused (a booking hold, ``unknot.apps.records.holds``).
 - ``health_data``: new check-ins and self-assessments are refused, and say why.
 - ``reminders``: no check-in reminder emails (on unless the client turned them off: they are
   part of the service the client booked, and every email has the way to stop them).
