@@ -1,7 +1,7 @@
 """A client's bookings, for export and erasure (registered with ``records.registry``).
 
 Which bookings are clinical records, and so start a practice's retention hold when the
-account closes (docs/decisions/0007-account-closure.md):
+account closes (docs/decisions/0008-account-closure.md):
 
 - a session that took place: ``completed``, or ``confirmed`` and already started (not yet
   marked by the therapist);
