@@ -131,9 +131,12 @@ def assessment_step(request: HttpRequest, slug: str) -> HttpResponse:
 
     # The last step: the whole intake is checked once more, then kept for the results page.
     try:
-        intake = parse_intake(drafts.merge(drafts.get_draft(request.session), fragment))
+        intake = parse_intake(
+            drafts.merge(drafts.get_draft(request.session), fragment), require_health=True
+        )
     except IntakeError as error:
-        # Only possible if the catalogue changed between steps: show what to fix here.
+        # The catalogue changed between steps, or the health step was skipped: a result is
+        # never given without health answers. Show what to fix here.
         form.add_problems(error.problems)
         return _render_step(request, step, form, status=400)
     drafts.save_fragment(request.session, fragment)
