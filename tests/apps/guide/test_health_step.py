@@ -123,3 +123,42 @@ def test_adaptations_and_oils_are_shown_in_plain_words(client):
     assert "sweet almond" in html
     assert "These adaptations stay in place after the go-ahead." in html
     assert "No scented oils." not in html
+
+
+# --- not asked again ---------------------------------------------------------------------------
+
+
+def test_long_standing_answers_come_back_filled_in_and_changeable_ones_do_not(client, client_user):
+    from tests.factories import make_assessment
+
+    make_assessment(
+        client_user,
+        health={
+            "conditions": ["joint-replacement", "fever", "undiagnosed-pain", "nut-allergy"],
+            "anticoagulants": True,
+            "age": 61,
+            "pregnancy_weeks": 20,
+            "recent_surgery_weeks": 3,
+            "sites": {"joint-replacement": ["left-leg"]},
+        },
+    )
+    client.force_login(client_user)
+    response = client.get(step_url("health"))
+    form = response.context["form"]
+    assert set(form.initial["conditions"]) == {"joint-replacement", "nut-allergy"}
+    assert form.initial["anticoagulants"] == "yes" and form.initial["age"] == 61
+    assert form.initial["pregnancy_weeks"] == "" and form.initial["recent_surgery_weeks"] == ""
+    assert form.initial["site_joint-replacement"] == ["left-leg"]
+    assert 'data-testid="carried"' in body(response)
+
+
+def test_nothing_is_carried_for_a_visitor_or_once_the_step_is_answered(client, client_user):
+    assert 'data-testid="carried"' not in body(client.get(step_url("health")))
+    from tests.factories import make_assessment
+
+    make_assessment(client_user, health={"conditions": ["epilepsy"]})
+    client.force_login(client_user)
+    client.post(step_url("health"), HEALTH_NONE)
+    response = client.get(step_url("health"))
+    assert response.context["form"].initial["conditions"] == []
+    assert 'data-testid="carried"' not in body(response)
