@@ -86,6 +86,19 @@ def test_whole_flow_with_the_back_map_then_save_after_signing_up(page):
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", name=re.compile("Your health"))).to_be_visible()
+    # No answer at all is refused, never taken as healthy.
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("alert").first).to_contain_text("None of these apply to me")
+    # A group opens on demand, and "where is it?" shows only once its condition is ticked.
+    page.get_by_text("Heart, blood pressure, veins and blood clots").click()
+    veins = page.get_by_role("checkbox", name="Varicose veins")
+    expect(veins).to_be_visible()
+    where = page.get_by_role("group", name=re.compile("Where is it")).first
+    expect(page.get_by_role("checkbox", name="left leg").first).to_be_hidden()
+    veins.check()
+    expect(where).to_be_visible()
+    veins.uncheck()
+    page.get_by_role("checkbox", name="None of these apply to me").check()
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", name=re.compile("Warning signs"))).to_be_visible()
@@ -151,11 +164,17 @@ def test_without_javascript_the_checkboxes_do_the_job(browser, live_server):
         page.get_by_role("checkbox", name="Pain between the shoulder blades").check()
         page.get_by_role("button", name="Continue").click()
         expect(page).to_have_url(re.compile(r"/assessment/goals/$"))
-        for _ in range(3):
+        for _ in range(2):
             page.get_by_role("button", name="Continue").click()
+        # The health groups are native disclosures: they open without JavaScript too.
+        page.get_by_text("Brain, nerves and balance").click()
+        page.get_by_role("checkbox", name="Epilepsy or seizures").check()
+        page.get_by_role("button", name="Continue").click()
         page.get_by_role("checkbox", name=re.compile("^Numbness around the groin")).check()
         page.get_by_role("button", name="See my results").click()
         expect(page.get_by_test_id("status")).to_contain_text("Get emergency help now")
+        expect(page.get_by_test_id("next-steps")).to_contain_text("Call emergency services")
         expect(page.get_by_role("link", name=re.compile("^Book "))).to_have_count(0)
+        expect(page.get_by_role("heading", name="Questions to ask your therapist")).to_have_count(0)
     finally:
         context.close()

@@ -50,6 +50,7 @@ def test_from_the_self_assessment_to_a_confirmed_safe_booking(page, swedish_ther
     expect(page.get_by_role("heading", name=re.compile("What do you prefer"))).to_be_visible()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name=re.compile("Your health"))).to_be_visible()
+    page.get_by_text("Medicines and bruising").click()
     blood_thinners = page.get_by_role("group", name=re.compile("blood-thinning medicine"))
     blood_thinners.get_by_role("radio", name="Yes").check()
     page.get_by_role("button", name="Continue").click()

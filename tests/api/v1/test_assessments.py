@@ -21,7 +21,7 @@ LOW_BACK = {
     "pain": {"intensity": 5, "duration_weeks": 20},
     "goals": ["back-pain-relief"],
     "preferences": {"focus": "either", "pressure_tolerance": 4, "stay_clothed": False},
-    "health": {"conditions": [], "anticoagulants": False, "red_flags": []},
+    "health": {"conditions": [], "anticoagulants": False, "red_flags": [], "none_apply": True},
 }
 
 
@@ -82,12 +82,56 @@ def test_every_cited_evidence_id_resolves(client):
 
 
 def test_red_flag_means_refer_with_no_recommendations(client):
-    body = post(client, {**LOW_BACK, "health": {"red_flags": ["saddle-numbness"]}}).json()
-    assert body["status"] == "refer"
+    body = post(client, {**LOW_BACK, "health": {"red_flags": ["unexplained-weight-loss"]}}).json()
+    assert body["status"] == "refer" and body["urgency"] == "soon"
     assert body["status_text"] == "see your doctor before booking"
     assert body["recommendations"] == []
     assert body["program"]["phases"] == []
-    assert any(f["code"] == "saddle-numbness" and f["action"] == "refer" for f in body["flags"])
+    flag = next(f for f in body["flags"] if f["code"] == "unexplained-weight-loss")
+    assert flag["action"] == "refer" and flag["urgency"] == "soon"
+    assert flag["confidence"] == "U" and flag["sources"] == []
+
+
+@pytest.mark.parametrize(
+    ("red_flag", "urgency", "words"),
+    [
+        ("saddle-numbness", "emergency", "get emergency help now"),
+        ("suspected-dvt", "today", "see a doctor today"),
+        ("history-of-cancer", "soon", "see your doctor before booking"),
+    ],
+)
+def test_status_text_and_flags_carry_the_urgency(client, red_flag, urgency, words):
+    body = post(client, {**LOW_BACK, "health": {"red_flags": [red_flag]}}).json()
+    assert body["urgency"] == urgency
+    assert body["status_text"].startswith(words)
+    flag = next(f for f in body["flags"] if f["code"] == red_flag)
+    assert flag["urgency"] == urgency
+    for source in flag["sources"]:
+        evidence = client.get(f"/api/v1/evidence/{source['id']}").json()
+        assert source["confidence"] == evidence["confidence"]
+
+
+def test_an_emergency_answer_has_no_questions_and_says_what_to_do_now(client):
+    intake = {**LOW_BACK, "health": {"red_flags": ["chest-pain"], "conditions": ["cancer"]}}
+    body = post(client, intake).json()
+    assert body["urgency"] == "emergency"
+    assert body["questions_for_therapist"] == []
+    assert body["recommendations"] == [] and body["program"]["phases"] == []
+    assert body["next_steps"] and "emergency" in body["next_steps"][0]
+
+
+def test_clearance_flags_carry_their_adaptations(client):
+    body = post(client, {**LOW_BACK, "health": {"recent_surgery_weeks": 2}}).json()
+    flag = next(f for f in body["flags"] if f["code"] == "recent-surgery-under-6-weeks")
+    assert flag["urgency"] == "soon" and flag["cleared"] is False
+    assert flag["adaptations"]["holds_after_clearance"] is True
+    assert "deep-tissue" in flag["adaptations"]["exclude"]
+    assert all(
+        r["pressure_cap"] <= flag["adaptations"]["pressure_cap"] for r in body["recommendations"]
+    )
+    assert {"deep-tissue", "trigger-point"}.isdisjoint(
+        r["technique"] for r in body["recommendations"]
+    )
 
 
 def test_fever_means_postpone(client):
@@ -97,8 +141,27 @@ def test_fever_means_postpone(client):
     assert body["recommendations"] == []
 
 
-def test_an_empty_object_is_a_valid_intake(client):
-    assert post(client, {}).status_code == 200
+@pytest.mark.parametrize(
+    "intake",
+    [
+        {},
+        {"symptoms": ["low-back-pain"]},
+        {"health": {}},
+        {"health": {"conditions": [], "anticoagulants": False, "red_flags": []}},
+    ],
+)
+def test_an_intake_without_health_answers_is_refused_not_taken_as_healthy(client, intake):
+    response = post(client, intake)
+    assert response.status_code == 422
+    (problem,) = response.json()["errors"]
+    assert problem["field"] in ("health", "health.none_apply")
+    assert "none of them apply" in problem["message"]
+    assert SavedAssessment.objects.count() == 0
+
+
+def test_saying_none_apply_is_a_valid_intake(client):
+    body = post(client, {"health": {"none_apply": True}}).json()
+    assert body["status"] == "ok" and body["intake"]["health"]["none_apply"] is True
 
 
 # --- 422 and 400 -----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ WHERE = {
 GOALS = {"goals": ["back-pain-relief", "relaxation"]}
 PREFS = {"focus": "either", "pressure_tolerance": "4", "stay_clothed": "no", "scents": "unsure"}
 HEALTH = {"anticoagulants": "no", "pregnancy_weeks": "", "recent_surgery_weeks": ""}
+HEALTH_NONE = {**HEALTH, "none_apply": "on"}
 NO_FLAGS: dict = {}
 
 
@@ -37,7 +38,7 @@ def step_url(slug: str) -> str:
     return reverse("assessment:step", args=[slug])
 
 
-def take(client, *, where=WHERE, goals=GOALS, prefs=PREFS, health=HEALTH, flags=NO_FLAGS):
+def take(client, *, where=WHERE, goals=GOALS, prefs=PREFS, health=HEALTH_NONE, flags=NO_FLAGS):
     """Answer every step as a browser without JavaScript would; return the last response."""
     steps = [
         ("where", where),
@@ -74,7 +75,7 @@ def test_each_step_redirects_to_the_next_and_the_last_to_the_results(client):
     assert response["Location"] == step_url("preferences")
     response = client.post(step_url("preferences"), PREFS)
     assert response["Location"] == step_url("health")
-    response = client.post(step_url("health"), HEALTH)
+    response = client.post(step_url("health"), HEALTH_NONE)
     assert response["Location"] == step_url("warning-signs")
     response = client.post(step_url("warning-signs"), NO_FLAGS)
     assert response["Location"] == reverse("assessment:result")
@@ -234,7 +235,7 @@ def test_htmx_bad_input_comes_back_as_the_same_step_with_errors(client):
 def test_htmx_last_step_redirects_the_whole_page_to_the_results(client):
     for slug, data in [("where", WHERE), ("goals", GOALS), ("preferences", PREFS)]:
         client.post(step_url(slug), data, **HTMX)
-    client.post(step_url("health"), HEALTH, **HTMX)
+    client.post(step_url("health"), HEALTH_NONE, **HTMX)
     response = client.post(step_url("warning-signs"), NO_FLAGS, **HTMX)
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("assessment:result")

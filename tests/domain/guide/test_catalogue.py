@@ -19,7 +19,7 @@ def test_default_catalogue_is_cached(catalogue: Catalogue) -> None:
 
 
 def test_versions_are_dated_and_match_the_manifest(catalogue: Catalogue) -> None:
-    assert catalogue.version == "2026-11-23.1"
+    assert catalogue.version == "2026-12-02.1"
     assert set(catalogue.file_versions) == {
         "evidence", "techniques", "regions", "conditions", "symptoms", "goals", "red_flags",
         "measures", "programs", "questions",
@@ -243,7 +243,7 @@ BROKEN = [
     pytest.param(
         "conditions.toml",
         'evidence = []\nsource_note = "Not sourced: treated as needing '
-        'clearance rather than as safe."\nconfidence = "U"',
+        'clearance and light pressure rather than as safe."\nconfidence = "U"',
         'evidence = []\nconfidence = "V"',
         "conditions.toml: condition 'lymphoedema': a rule without evidence must have confidence",
         id="unsourced-rule-claims-verified",
@@ -329,14 +329,14 @@ BROKEN = [
     ),
     pytest.param(
         "regions.toml",
-        'version = "2026-11-23.1"',
+        'version = "2026-12-02.1"',
         'version = "2026-11-24.1"',
-        "regions.toml: version '2026-11-23.1' expected by catalogue.toml, found '2026-11-24.1'",
+        "regions.toml: version '2026-12-02.1' expected by catalogue.toml, found '2026-11-24.1'",
         id="version-mismatch",
     ),
     pytest.param(
         "catalogue.toml",
-        'version = "2026-11-23.1"\n\n',
+        'version = "2026-12-02.1"\n\n',
         'version = "2026-13-40.1"\n\n',
         "catalogue.toml: version '2026-13-40.1' must look like YYYY-MM-DD.N with a real date",
         id="bad-version",

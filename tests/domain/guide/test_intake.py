@@ -55,6 +55,9 @@ def test_empty_intake_takes_every_default() -> None:
             "pregnancy_weeks": None,
             "recent_surgery_weeks": None,
             "red_flags": [],
+            "age": None,
+            "none_apply": False,
+            "sites": {},
         },
     }
 
@@ -76,6 +79,9 @@ FULL = {
         "pregnancy_weeks": 20,
         "recent_surgery_weeks": 0,
         "red_flags": [],
+        "age": 34,
+        "none_apply": False,
+        "sites": {},
     },
 }
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.domain.guide.safety_checks import broken_limits
 from unknot.domain.guide import (
     Assessment,
     Basis,
@@ -19,6 +20,7 @@ from unknot.domain.guide import (
     load_catalogue,
     parse_intake,
 )
+from unknot.domain.guide.intake import SITES
 from unknot.domain.guide.safety import UNVERIFIED_NOTE, matched_rules
 
 CATALOGUE = load_catalogue()
@@ -54,8 +56,13 @@ def intake_dicts(draw: st.DrawFn, red_flags: bool = True) -> dict:
             "pregnancy_weeks": pregnancy,
             "recent_surgery_weeks": draw(st.none() | st.integers(0, 52)),
             "red_flags": draw(_subset(CATALOGUE.red_flags, 2)) if red_flags else [],
+            "age": draw(st.none() | st.integers(0, 120)),
         },
     }
+    local = [c for c in conditions if CATALOGUE.rules[c].local]
+    if local and draw(st.booleans()):
+        places = st.lists(st.sampled_from(sorted(SITES)), unique=True, min_size=1, max_size=2)
+        data["health"]["sites"] = {c: draw(places) for c in local}
     # Omitted keys must behave like their defaults, so sometimes drop whole sections.
     for key in draw(_subset(["symptoms", "regions", "pain", "goals", "preferences"], 2)):
         del data[key]
@@ -134,8 +141,8 @@ def test_same_input_same_output_and_json_serialisable(intake: Intake) -> None:
     assert first == again
     assert json.loads(json.dumps(first)) == first
     assert list(first) == [
-        "status", "summary", "recommendations", "excluded", "flags", "program",
-        "questions_for_therapist", "catalogue_version",
+        "status", "urgency", "summary", "next_steps", "recommendations", "excluded", "flags",
+        "program", "questions_for_therapist", "catalogue_version",
     ]  # fmt: skip
     assert first["catalogue_version"] == CATALOGUE.version
 
@@ -270,3 +277,24 @@ def test_unverified_rules_and_convention_caps_are_marked_in_flags(catalogue: Cat
     # Walton's text gives the cancer level, so it is not called a convention.
     assert "practice's cautious default" not in details["cancer"]
     assert UNVERIFIED_NOTE not in details["cancer"]
+
+
+@quick
+@given(intake_dicts(red_flags=False), st.data())
+def test_no_recommendation_breaks_an_active_flag_before_or_after_clearance(
+    data: dict, draw: st.DataObject
+) -> None:
+    """Safety principle 1 as a property: caps, exclusions, areas and stretch limits hold
+    for every recommendation, and recording any set of clearances lifts none of them."""
+    intake = parse_intake(data)
+    before = _assess(intake)
+    pending = sorted(f.code for f in before.flags if f.action.value == "clearance")
+    cleared = draw.draw(st.sets(st.sampled_from(pending)) if pending else st.just(set()))
+    after = assess(intake, CATALOGUE, cleared=cleared)
+    assert broken_limits(before, CATALOGUE) == []
+    assert broken_limits(after, CATALOGUE) == []
+    assert after.recommendations == before.recommendations
+    assert after.excluded == before.excluded
+    assert after.pressure_cap == before.pressure_cap
+    assert {f.code for f in after.flags} == {f.code for f in before.flags}
+    assert {f.code for f in after.flags if f.cleared} == set(cleared)

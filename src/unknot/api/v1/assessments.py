@@ -99,7 +99,11 @@ class RecommendationOut(_Open):
     possible_discomfort: str
     positioning: list[str]
     avoid_areas: list[str]
-    no_oils: bool
+    no_oils: bool = Field(description="True: no essential oils or scented products.")
+    avoid_oils: list[str] = Field(default_factory=list, description="Oils that are not used.")
+    oils: str = Field("", description="What the oil limits mean, in plain words.")
+    no_stretching: bool = Field(False, description="Stretches and joint movement left out.")
+    session_notes: list[str] = Field(default_factory=list)
 
 
 class ExclusionOut(_Open):
@@ -107,11 +111,34 @@ class ExclusionOut(_Open):
     reasons: list[str]
 
 
+class SourceOut(_Open):
+    id: str = Field(description="Evidence id; see GET /api/v1/evidence/{id}.")
+    confidence: str = Field(description="V verified, P partly verified, U unverified.")
+
+
+class AdaptationsOut(_Open):
+    pressure_cap: int | None = Field(description="Highest pressure this flag allows, 1-5.")
+    exclude: list[str] = Field(description="Techniques this flag leaves out.")
+    avoid_areas: list[str]
+    no_stretching: bool
+    holds_after_clearance: bool = Field(
+        description="Always true: recording a clearance never lifts an adaptation."
+    )
+
+
 class FlagOut(_Open):
     code: str
     action: str = Field(description="refer, postpone, clearance or modify")
     detail: str
     techniques: list[str]
+    urgency: str | None = Field(
+        None, description="emergency (now), today, soon (before booking), or null."
+    )
+    confidence: str | None = Field(None, description="V, P or U; U is a caution, not a fact.")
+    sources: list[SourceOut] = Field(default_factory=list)
+    adaptations: AdaptationsOut | None = None
+    cleared: bool = Field(False, description="True when the go-ahead has been recorded.")
+    clearance_from: str | None = Field(None, description="Whose go-ahead is needed.")
 
 
 class PhaseOut(_Open):
@@ -135,8 +162,16 @@ class AssessmentOut(_Open):
     created_at: dt.datetime | None
     intake: dict[str, Any] = Field(description="The intake as understood, defaults filled in.")
     status: str = Field(description="ok, postpone or refer")
-    status_text: str = Field(description="The status in plain words.")
+    urgency: str | None = Field(
+        None, description="The most urgent flag's urgency: emergency, today, soon, or null."
+    )
+    status_text: str = Field(description="The status in plain words, as urgent as the outcome.")
     summary: str
+    next_steps: list[str] = Field(
+        default_factory=list,
+        description="What to do now. For an emergency this is all there is: no questions "
+        "for the therapist and no booking prompts.",
+    )
     recommendations: list[RecommendationOut] = Field(description="Best first.")
     excluded: list[ExclusionOut]
     flags: list[FlagOut]
@@ -156,7 +191,7 @@ class AssessmentSummaryOut(Schema):
 
     @staticmethod
     def resolve_status_text(obj: SavedAssessment) -> str:
-        return explain_status(obj.status)
+        return explain_status(obj.status, obj.result.get("urgency"))
 
     @staticmethod
     def resolve_summary(obj: SavedAssessment) -> str:
@@ -203,8 +238,10 @@ def create_assessment(request: HttpRequest):
 
     Sign-in is optional. Anonymous: 200, nothing stored. A signed-in client (bearer token or
     session): 201, stored, with ``uid`` and ``saved: true``; their latest one is what booking
-    checks. 422 lists every problem at once, each with the valid values; 400 when the body is
-    not JSON at all.
+    checks. 422 lists every problem at once, each with the valid values, and is also the
+    answer to an intake without health answers (send ``health.none_apply: true`` when none
+    apply); 400 when the body is not JSON at all. ``status_text``, ``urgency`` and each flag's
+    ``urgency`` and ``sources`` say how soon to act and on what evidence.
     """
     try:
         data = read_intake_json(request.body)

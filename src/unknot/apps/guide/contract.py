@@ -28,7 +28,13 @@ from unknot.domain.guide import (
     load_catalogue,
     parse_intake,
 )
-from unknot.domain.guide.intake import MAX_DURATION_WEEKS, PREGNANCY_WEEKS, SURGERY_WEEKS
+from unknot.domain.guide.intake import (
+    AGE_YEARS,
+    MAX_DURATION_WEEKS,
+    PREGNANCY_WEEKS,
+    SITES,
+    SURGERY_WEEKS,
+)
 
 INVALID = "invalid"
 
@@ -49,8 +55,12 @@ def read_intake_json(raw: bytes | str) -> object:
 
 
 def assess_data(data: object) -> tuple[Intake, Assessment]:
-    """Validate the intake dict and assess it. Raises :class:`IntakeError` with every problem."""
-    intake = parse_intake(data)
+    """Validate a new intake dict and assess it. Raises :class:`IntakeError` with every problem.
+
+    A new intake must answer the health questions or say none of them apply: one without a
+    health section is refused, never taken as healthy.
+    """
+    intake = parse_intake(data, require_health=True)
     return intake, assess(intake)
 
 
@@ -80,7 +90,7 @@ def _payload(
         "created_at": created_at,
         "intake": dict(intake),
         "status": result["status"],
-        "status_text": explain_status(result["status"]),
+        "status_text": explain_status(result["status"], result.get("urgency")),
         **{k: v for k, v in result.items() if k != "status"},
     }
 
@@ -140,17 +150,37 @@ def intake_json_schema() -> dict[str, Any]:
                         "scents": {"type": "string", "enum": [s.value for s in Scents]},
                     }
                 ),
-                "health": section(
-                    {
-                        "conditions": slugs(cat.conditions),
-                        "anticoagulants": {"type": "boolean", "default": False},
-                        "pregnancy_weeks": {"anyOf": [integer(*PREGNANCY_WEEKS), {"type": "null"}]},
-                        "recent_surgery_weeks": {
-                            "anyOf": [integer(*SURGERY_WEEKS), {"type": "null"}]
-                        },
-                        "red_flags": slugs(cat.red_flags),
-                    }
-                ),
+                "health": {
+                    **section(
+                        {
+                            "none_apply": {
+                                "type": "boolean",
+                                "enum": [True, False],
+                                "description": "True: none of the health questions apply. A new "
+                                "intake must either answer something or say this.",
+                            },
+                            "age": nullable(integer(*AGE_YEARS)),
+                            "sites": {
+                                "type": "object",
+                                "description": "Where a ticked local condition is.",
+                                "additionalProperties": slugs(SITES),
+                            },
+                            "conditions": slugs(cat.conditions),
+                            "anticoagulants": {"type": "boolean", "default": False},
+                            "pregnancy_weeks": {
+                                "anyOf": [integer(*PREGNANCY_WEEKS), {"type": "null"}]
+                            },
+                            "recent_surgery_weeks": {
+                                "anyOf": [integer(*SURGERY_WEEKS), {"type": "null"}]
+                            },
+                            "red_flags": slugs(cat.red_flags),
+                        }
+                    ),
+                    "required": ["none_apply"],
+                    "description": "Required. Answer what applies, or send none_apply: true; "
+                    "an intake without health answers is refused (422), never taken as healthy.",
+                },
             }
         ),
+        "required": ["health"],
     }

@@ -12,6 +12,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+# Answers that may have changed since the last assessment are asked afresh: being unwell,
+# pregnancy, pain nobody has checked yet, operations, and the warning signs.
+CHANGEABLE_GROUPS = frozenset({"unwell", "pregnancy"})
+CHANGEABLE_CONDITIONS = frozenset({"undiagnosed-pain", "undiagnosed-lump"})
+
 DRAFT_KEY = "guide.assessment.draft"
 PENDING_KEY = "guide.assessment.pending"
 
@@ -57,3 +62,29 @@ def clear_all(session) -> None:
     """Forget every answer this visitor gave in this session."""
     session.pop(DRAFT_KEY, None)
     session.pop(PENDING_KEY, None)
+
+
+def carried_health(intake: Mapping[str, Any], catalogue) -> dict[str, Any]:
+    """The health answers of a saved intake that are offered again, already filled in.
+
+    Long-standing answers (conditions outside the changeable groups, blood thinners, age,
+    where a condition is) come back so the client is not asked again, only to check them;
+    anything that may have changed is left out and asked afresh.
+    """
+    health = intake.get("health") or {}
+    kept = [
+        c
+        for c in health.get("conditions", [])
+        if c in catalogue.conditions
+        and catalogue.conditions[c].screen_group not in CHANGEABLE_GROUPS
+        and c not in CHANGEABLE_CONDITIONS
+    ]
+    sites = {c: where for c, where in (health.get("sites") or {}).items() if c in kept}
+    carried: dict[str, Any] = {
+        "conditions": kept,
+        "anticoagulants": bool(health.get("anticoagulants")),
+        "age": health.get("age"),
+        "sites": sites,
+    }
+    carried["none_apply"] = bool(health.get("none_apply")) and not kept
+    return {"health": carried}

@@ -1,135 +1,31 @@
-"""The self-assessment's steps as forms.
+"""The self-assessment's steps as forms (the health step lives in ``health_form``).
 
-Each step offers the catalogue's choices, but the values are checked by the guide core
-(:func:`~unknot.domain.guide.parse_intake`), exactly as for the API and the CLI: every
-:class:`~unknot.domain.guide.FieldProblem` is shown next to the field it concerns. The fields
-themselves therefore accept anything and pass it on unchanged (a number that is not a number
-stays a string, so the core can say so).
+Fields and the step base are in ``form_fields``: the guide core validates every answer.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 
-from unknot.common.forms import StyledFormMixin
-from unknot.domain.guide import Catalogue, FieldProblem, IntakeError, load_catalogue, parse_intake
+from unknot.apps.guide.form_fields import (
+    NumberField,
+    OptionField,
+    SlugsField,
+    StepForm,
+    as_bool,
+    as_int,
+    drop_none,
+    field_name,
+    web_message,
+    yes_no,
+)
+from unknot.apps.guide.health_form import HealthForm
 
-
-class SlugsField(forms.MultipleChoiceField):
-    """Checkboxes from the catalogue; the guide core validates the ticked values."""
-
-    def validate(self, value) -> None:
-        return None
-
-
-class OptionField(forms.ChoiceField):
-    """Radio buttons; the guide core validates the chosen value."""
-
-    def validate(self, value) -> None:
-        return None
-
-
-class NumberField(forms.CharField):
-    """A whole number typed by the visitor, passed to the core as an int when it is one."""
-
-    def __init__(self, *, low: int, high: int, **kwargs) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget", forms.NumberInput(attrs={"min": low, "max": high, "inputmode": "numeric"})
-        )
-        super().__init__(**kwargs)
-
-
-_INT = re.compile(r"[+-]?\d{1,9}")
-
-
-def as_int(raw: str | None) -> int | str | None:
-    """ "7" -> 7, "" -> None; anything else is passed on as typed for the core to reject."""
-    text = (raw or "").strip()
-    if not text:
-        return None
-    return int(text) if _INT.fullmatch(text) else text
-
-
-def as_bool(raw: str | None) -> bool | str | None:
-    """ "yes" -> True, "no" -> False, "" -> None; anything else is passed on as typed."""
-    text = (raw or "").strip()
-    return {"yes": True, "no": False, "": None}.get(text, text)
-
-
-def yes_no(value: object) -> str:
-    return "" if value is None else ("yes" if value is True else "no" if value is False else "")
-
-
-def field_name(path: str) -> str:
-    """The form field a problem path belongs to: ``health.conditions[1]`` -> ``conditions``."""
-    return re.sub(r"\[\d+\]$", "", path).rsplit(".", 1)[-1]
-
-
-def web_message(problem: FieldProblem) -> str:
-    """The core's message in words for a form, shown next to the field."""
-    text = problem.message
-    if text.startswith("must be a whole number"):
-        return "Please enter a whole number."
-    if text.startswith("must be between"):
-        return f"Please give a number {text.removeprefix('must be ')}."
-    if text.startswith("unknown value"):
-        return f"Please choose from the options shown ({text})."
-    if text.startswith("duplicate"):
-        return "Each option can be chosen only once."
-    if text.startswith("must be true or false"):
-        return "Please answer yes or no."
-    if text.startswith("is required"):
-        return f"Please fill this in: it {text}."
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
-def _drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
-
-
-class StepForm(StyledFormMixin, forms.Form):
-    """One step: turns its answers into a fragment of the intake and lets the core check it."""
-
-    def __init__(self, *args, catalogue: Catalogue | None = None, **kwargs) -> None:
-        self.catalogue = catalogue or load_catalogue()
-        super().__init__(*args, **kwargs)
-        self.set_choices()
-
-    def set_choices(self) -> None:
-        """Fill choice fields from the catalogue."""
-
-    def fragment(self) -> dict[str, Any]:
-        """The intake keys this step answers, from ``cleaned_data``."""
-        raise NotImplementedError
-
-    @classmethod
-    def initial_from(cls, draft: Mapping[str, Any]) -> dict[str, Any]:
-        """Form initial values from the answers given so far."""
-        raise NotImplementedError
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        try:
-            parse_intake(self.fragment(), self.catalogue)
-        except IntakeError as error:
-            self.add_problems(error.problems)
-        return cleaned
-
-    def add_problems(self, problems: Iterable[FieldProblem]) -> None:
-        """Show each problem next to its field (or above the form when no field matches)."""
-        for problem in problems:
-            name = field_name(problem.field)
-            if name in self.fields:
-                if web_message(problem) not in self.errors.get(name, []):
-                    self.add_error(name, web_message(problem))
-            else:
-                self.add_error(None, f"{problem.field}: {problem.message}")
+__all__ = ["HealthForm", "StepForm", "as_bool", "as_int", "field_name", "web_message"]
 
 
 class WhereForm(StepForm):
@@ -166,7 +62,7 @@ class WhereForm(StepForm):
         return {
             "regions": list(data.get("regions") or []),
             "symptoms": list(data.get("symptoms") or []),
-            "pain": _drop_none(
+            "pain": drop_none(
                 {
                     "intensity": as_int(data.get("intensity")),
                     "duration_weeks": as_int(data.get("duration_weeks")),
@@ -248,7 +144,7 @@ class PreferencesForm(StepForm):
     def fragment(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
-            "preferences": _drop_none(
+            "preferences": drop_none(
                 {
                     "focus": data.get("focus") or None,
                     "pressure_tolerance": as_int(data.get("pressure_tolerance")),
@@ -266,64 +162,6 @@ class PreferencesForm(StepForm):
             "pressure_tolerance": str(prefs.get("pressure_tolerance", 3)),
             "stay_clothed": yes_no(prefs.get("stay_clothed", False)),
             "scents": prefs.get("scents", "unsure"),
-        }
-
-
-class HealthForm(StepForm):
-    conditions = SlugsField(
-        label="Do any of these apply to you?",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Tick all that apply. Leave them all empty if none do.",
-    )
-    anticoagulants = OptionField(
-        label="Do you take blood-thinning medicine (anticoagulants)?",
-        required=False,
-        widget=forms.RadioSelect,
-        choices=[("no", "No"), ("yes", "Yes")],
-        help_text="For example warfarin, apixaban, rivaroxaban, dabigatran or heparin injections.",
-    )
-    pregnancy_weeks = NumberField(
-        low=1,
-        high=42,
-        label="If you are pregnant: how many weeks?",
-        help_text="Leave empty if you are not pregnant.",
-    )
-    recent_surgery_weeks = NumberField(
-        low=0,
-        high=52,
-        label="If you had an operation in the past year: how many weeks ago?",
-        help_text="Leave empty if not. Enter 0 for this week.",
-    )
-
-    def set_choices(self) -> None:
-        self.fields["conditions"].choices = [
-            (slug, rule.label) for slug, rule in self.catalogue.conditions.items()
-        ]
-
-    def fragment(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        health: dict[str, Any] = {
-            "conditions": list(data.get("conditions") or []),
-            # Empty means "no": these two keys are always sent so an earlier answer is replaced.
-            "pregnancy_weeks": as_int(data.get("pregnancy_weeks")),
-            "recent_surgery_weeks": as_int(data.get("recent_surgery_weeks")),
-        }
-        anticoagulants = as_bool(data.get("anticoagulants"))
-        if anticoagulants is not None:
-            health["anticoagulants"] = anticoagulants
-        return {"health": health}
-
-    @classmethod
-    def initial_from(cls, draft: Mapping[str, Any]) -> dict[str, Any]:
-        health = draft.get("health") or {}
-        pregnancy = health.get("pregnancy_weeks")
-        surgery = health.get("recent_surgery_weeks")
-        return {
-            "conditions": health.get("conditions", []),
-            "anticoagulants": yes_no(health.get("anticoagulants", False)),
-            "pregnancy_weeks": "" if pregnancy is None else pregnancy,
-            "recent_surgery_weeks": "" if surgery is None else surgery,
         }
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from unknot.apps.guide.selectors import CONFIDENCE_LABELS, short_label
 from unknot.domain.guide import Catalogue, Confidence, explain_status, load_catalogue
+from unknot.domain.guide.assessment import NO_SCENTED_OILS
 
 PRESSURE_WORDS = {1: "very light", 2: "light", 3: "moderate", 4: "firm", 5: "very firm"}
 STATUS_HEADINGS = {
@@ -61,6 +62,8 @@ class RecommendationView:
     no_oils: bool
     book_url: str
     technique_url: str
+    oils: str = ""
+    session_notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,10 @@ class FlagView:
     urgency: str | None
     citations: list[Citation]
     doctor_question: str = ""
+    confidence_label: str = ""
+    cleared: bool = False
+    clearance_from: str = ""
+    holds_after_clearance: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,10 +118,17 @@ class ResultView:
     questions: list[str]
     catalogue_version: str
     cited: list[Citation] = field(default_factory=list)
+    urgency: str | None = None
+    next_steps: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def planning(self) -> bool:
+        """False for an emergency: the page shows what to do now and nothing to plan."""
+        return not self.emergency
 
 
 def rhythm(sessions: int, every_days: int) -> str:
@@ -171,14 +185,21 @@ def _flag(data: Mapping[str, Any], catalogue: Catalogue) -> FlagView:
             f"Is massage safe for me now, given this: {label[:1].lower() + label[1:]}? "
             "Is there any pressure, position or area my therapist should avoid?"
         )
+    confidence = data.get("confidence") or (source.confidence.value if source else "")
+    # Results saved before flags carried their urgency: a red flag's comes from the catalogue.
+    urgency = data.get("urgency", red_flag.urgency if red_flag else None)
     return FlagView(
         code=code,
         label=label,
         action=data["action"],
         detail=data.get("detail", ""),
-        urgency=red_flag.urgency if red_flag else None,
+        urgency="today" if urgency == "urgent" else urgency,
         citations=citations(source.evidence if source else (), catalogue),
         doctor_question=question,
+        confidence_label=CONFIDENCE_LABELS.get(Confidence(confidence), "") if confidence else "",
+        cleared=bool(data.get("cleared")),
+        clearance_from=data.get("clearance_from") or "",
+        holds_after_clearance=bool((data.get("adaptations") or {}).get("holds_after_clearance")),
     )
 
 
@@ -205,6 +226,8 @@ def _recommendation(rank: int, data: Mapping[str, Any], catalogue: Catalogue) ->
         # The booking page is built alongside; its address is fixed by the product.
         book_url=f"/book/{slug}/",
         technique_url=reverse("guide:technique_detail", args=[slug]),
+        oils=data.get("oils") or (NO_SCENTED_OILS if data.get("no_oils") else ""),
+        session_notes=list(data.get("session_notes", [])),
     )
 
 
@@ -239,10 +262,12 @@ def result_view(result: Mapping[str, Any], catalogue: Catalogue | None = None) -
         cited.update((c.id, c) for c in phase.citations)
     return ResultView(
         status=status,
-        status_text=explain_status(status),
+        status_text=explain_status(status, result.get("urgency")),
         heading=STATUS_HEADINGS.get(status, explain_status(status)),
         summary=result.get("summary", ""),
         emergency=any(f.urgency == "emergency" for f in flags),
+        urgency=result.get("urgency"),
+        next_steps=list(result.get("next_steps", [])),
         refer_flags=[f for f in flags if f.action == "refer"],
         postpone_flags=[f for f in flags if f.action == "postpone"],
         clearance_flags=[f for f in flags if f.action == "clearance"],
@@ -257,7 +282,11 @@ def result_view(result: Mapping[str, Any], catalogue: Catalogue | None = None) -
             result.get("program", {}).get("remeasure_after_sessions", [])
         ),
         program_notes=list(result.get("program", {}).get("notes", [])),
-        questions=list(result.get("questions_for_therapist", [])),
+        # An emergency is about what to do now: no questions for a session, even in an
+        # assessment saved before the core left them out.
+        questions=[]
+        if any(f.urgency == "emergency" for f in flags)
+        else list(result.get("questions_for_therapist", [])),
         catalogue_version=result.get("catalogue_version", ""),
         cited=list(cited.values()),
     )

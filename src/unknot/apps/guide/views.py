@@ -63,7 +63,13 @@ def _step_url(step: Step) -> str:
 
 
 def _render_step(
-    request: HttpRequest, step: Step, form, *, status: int = 200, swapped: bool = False
+    request: HttpRequest,
+    step: Step,
+    form,
+    *,
+    status: int = 200,
+    swapped: bool = False,
+    carried_from=None,
 ) -> HttpResponse:
     index = step_index(step)
     context = {
@@ -76,6 +82,7 @@ def _render_step(
         "is_last": next_step(step) is None,
         "map_regions": map_regions(load_catalogue().regions.values(), _selected(form, "regions")),
         "oob": _partial(request),
+        "carried_from": carried_from,
     }
     partial = _partial(request)
     template = "guide/partials/assessment_step.html" if partial else "guide/assessment_step.html"
@@ -106,15 +113,26 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _initial(request: HttpRequest, step: Step):
+    """The step's initial answers, and the date of the assessment they were carried from."""
+    draft = drafts.get_draft(request.session)
+    if step.slug == "health" and "health" not in draft:
+        latest = assessments_of(client=request.user).first()
+        if latest is not None:
+            # Not asked again: the long-standing answers come back filled in, to check.
+            carried = drafts.carried_health(latest.intake, load_catalogue())
+            return step.form_class.initial_from(drafts.merge(draft, carried)), latest.created_at
+    return step.form_class.initial_from(draft), None
+
+
 def assessment_step(request: HttpRequest, slug: str) -> HttpResponse:
     step = get_step(slug)
     if step is None:
         raise Http404("No such step.")
     if request.method != "POST":
-        form = step.form_class(
-            initial=step.form_class.initial_from(drafts.get_draft(request.session))
-        )
-        return _render_step(request, step, form)
+        initial, carried_from = _initial(request, step)
+        form = step.form_class(initial=initial)
+        return _render_step(request, step, form, carried_from=carried_from)
 
     form = step.form_class(request.POST)
     if not form.is_valid():
@@ -124,16 +142,19 @@ def assessment_step(request: HttpRequest, slug: str) -> HttpResponse:
     if following is not None:
         drafts.save_fragment(request.session, fragment)
         if _partial(request):
-            initial = following.form_class.initial_from(drafts.get_draft(request.session))
+            initial, carried_from = _initial(request, following)
             form = following.form_class(initial=initial)
-            return _render_step(request, following, form, swapped=True)
+            return _render_step(request, following, form, swapped=True, carried_from=carried_from)
         return redirect(_step_url(following))
 
     # The last step: the whole intake is checked once more, then kept for the results page.
     try:
-        intake = parse_intake(drafts.merge(drafts.get_draft(request.session), fragment))
+        intake = parse_intake(
+            drafts.merge(drafts.get_draft(request.session), fragment), require_health=True
+        )
     except IntakeError as error:
-        # Only possible if the catalogue changed between steps: show what to fix here.
+        # The catalogue changed between steps, or the health step was skipped: a result is
+        # never given without health answers. Show what to fix here.
         form.add_problems(error.problems)
         return _render_step(request, step, form, status=400)
     drafts.save_fragment(request.session, fragment)

@@ -17,6 +17,7 @@ from .loader import load_catalogue
 from .program import Phase, Program
 from .ranking import Reason
 from .safety import ExclusionKind, ExclusionReason, Flag, Status, explain_status
+from .urgency import Urgency
 
 __all__ = [
     "Action",
@@ -43,6 +44,7 @@ __all__ = [
     "Recommendation",
     "Scents",
     "Status",
+    "Urgency",
     "assess",
     "explain_status",
     "load_catalogue",

@@ -174,6 +174,7 @@ def parse_protocols(
             remeasure_after_sessions=tuple(remeasure),
             notes=e.texts("notes", ()),
             measures=listed,
+            safety_notes=e.texts("safety_notes", ()),
         )
         if any(other.priority == protocol.priority for other in result.values()):
             e.fail(f"priority {protocol.priority} is used twice")

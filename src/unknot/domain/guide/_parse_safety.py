@@ -6,14 +6,33 @@ from collections.abc import Mapping
 
 from ._fields import Entry, confidence_of, evidence_ids, keyed_tables, require_some
 from ._parse_content import POSITIONS
-from .catalogue import Action, Basis, Confidence, Evidence, RedFlag, Rule, Technique, Trigger
+from .catalogue import (
+    Action,
+    Basis,
+    Confidence,
+    Evidence,
+    RedFlag,
+    Rule,
+    ScreenGroup,
+    Technique,
+    Trigger,
+)
 
 RULE_GROUPS = (
     ("condition", "condition"),
     ("derived", "derived rule"),
     ("precaution", "precaution"),
 )
-TRIGGER_FIELDS = ("anticoagulants", "pregnancy_weeks", "recent_surgery_weeks")
+TRIGGER_FIELDS = (
+    "anticoagulants",
+    "pregnancy_weeks",
+    "recent_surgery_weeks",
+    "age",
+    "back_pain_weeks",
+    "back_pain_intensity",
+)
+"""Health answers a derived rule can test; ``back_pain_*`` are set only when there is back pain."""
+URGENCIES = ("emergency", "today", "soon")
 
 
 # --- rules, symptoms, goals, red flags -------------------------------------------------------
@@ -21,8 +40,8 @@ TRIGGER_FIELDS = ("anticoagulants", "pregnancy_weeks", "recent_surgery_weeks")
 
 def _parse_trigger(e: Entry) -> Trigger:
     field = e.choice("field", TRIGGER_FIELDS)
-    low = e.optional_integer("min", 0, 100)
-    high = e.optional_integer("max", 0, 100)
+    low = e.optional_integer("min", 0, 150)
+    high = e.optional_integer("max", 0, 150)
     if field == "anticoagulants" and (low is not None or high is not None):
         e.fail("a yes/no field takes no min or max")
     if field != "anticoagulants" and low is None and high is None:
@@ -39,6 +58,7 @@ def _parse_rule(
     e: Entry,
     techniques: Mapping[str, Technique],
     evidence: Mapping[str, Evidence],
+    groups: Mapping[str, ScreenGroup],
 ) -> Rule:
     listed = e.texts("techniques", allowed=(*techniques, "all"))
     if not listed or ("all" in listed and len(listed) > 1):
@@ -66,6 +86,14 @@ def _parse_rule(
         e.fail("a derived rule needs a 'when' trigger")
     if group != "derived" and when is not None:
         e.fail("only derived rules take a 'when' trigger")
+    also = tuple(_parse_trigger(t) for t in e.tables("also")) if e.has("also") else ()
+    if also and when is None:
+        e.fail("'also' adds to a 'when' trigger")
+    screen_group = e.choice("screen_group", tuple(groups), "") if e.has("screen_group") else ""
+    if group == "condition" and not screen_group:
+        e.fail("a condition needs a screen_group, so the health form can ask it in its group")
+    if group != "condition" and screen_group:
+        e.fail("only conditions are asked on the form, so only they take a screen_group")
 
     confidence = confidence_of(e)
     cited = evidence_ids(e, evidence)
@@ -92,21 +120,49 @@ def _parse_rule(
         exclude=exclude,
         source_note=source_note,
         when=None if when is None else _parse_trigger(when),
+        also=also,
+        no_stretching=e.flag("no_stretching", False),
+        screen_group=screen_group,
+        local=e.flag("local", False),
+        clearance_from=e.text("clearance_from", "your doctor"),
+        session_notes=e.texts("session_notes", ()),
     )
+    # A go-ahead is not an adaptation: a rule that asks for clearance also says how the
+    # session is adapted, before and after the go-ahead (safety principle 1).
+    if action is Action.CLEARANCE and not rule.adapts:
+        e.fail(
+            "a clearance rule must also adapt the session (pressure_cap, exclude, avoid_areas, "
+            "no_stretching or allowed_positions); the adaptations hold after clearance too"
+        )
+    if rule.local and group != "condition":
+        e.fail("only conditions can be local")
     e.done()
     return rule
 
 
+def parse_screen_groups(doc: Entry) -> dict[str, ScreenGroup]:
+    """The health form's question groups, in file order."""
+    result = {}
+    for slug, e in keyed_tables(doc, "screen_group", "screen group"):
+        result[slug] = ScreenGroup(slug=slug, label=e.text("label"), hint=e.text("hint", ""))
+        e.done()
+    return result
+
+
 def parse_rules(
-    doc: Entry, techniques: Mapping[str, Technique], evidence: Mapping[str, Evidence]
+    doc: Entry,
+    techniques: Mapping[str, Technique],
+    evidence: Mapping[str, Evidence],
+    groups: Mapping[str, ScreenGroup] | None = None,
 ) -> dict[str, Rule]:
     """Return every condition, derived rule and precaution by slug (unique across groups)."""
+    groups = parse_screen_groups(doc) if groups is None else groups
     result: dict[str, Rule] = {}
     for group, kind in RULE_GROUPS:
         for slug, e in keyed_tables(doc, group, kind):
             if slug in result:
                 e.fail(f"id is already used by the {result[slug].group} '{slug}'")
-            result[slug] = _parse_rule(slug, group, e, techniques, evidence)
+            result[slug] = _parse_rule(slug, group, e, techniques, evidence, groups)
     if not any(r.group == "condition" for r in result.values()):
         doc.fail("must define at least one condition")
     return result
@@ -122,7 +178,7 @@ def parse_red_flags(
         flag = RedFlag(
             slug=slug,
             label=e.text("label"),
-            urgency=e.choice("urgency", ("emergency", "urgent", "soon")),
+            urgency=e.choice("urgency", URGENCIES),
             detail=e.text("detail"),
             evidence=evidence_ids(e, evidence),
             confidence=confidence_of(e),

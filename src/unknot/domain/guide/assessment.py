@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from .catalogue import Action, Catalogue
@@ -9,7 +10,27 @@ from .intake import Intake, Scents
 from .loader import load_catalogue
 from .program import Program, build_program
 from .ranking import Ranked, Reason, rank
-from .safety import ExclusionKind, ExclusionReason, Flag, Screening, Status, screen
+from .safety import (
+    ExclusionKind,
+    ExclusionReason,
+    Flag,
+    Screening,
+    Status,
+    avoid_areas_for,
+    explain_status,
+    screen,
+)
+from .urgency import Urgency, most_urgent
+
+NO_SCENTED_OILS = (
+    "No essential oils or scented products: only an unscented carrier oil or lotion is used."
+)
+NO_STRETCHES = "No stretches, and your joints are not moved through their range."
+EMERGENCY_STEPS = (
+    "Call emergency services or go to the nearest emergency department now.",
+    "Do not book a massage, and do not wait to see whether it passes.",
+    "Tell the doctors about the answers listed here.",
+)
 
 MAX_TECHNIQUE_QUESTIONS = 3
 """Technique questions are given for the top few recommendations only, to keep the list short."""
@@ -31,6 +52,16 @@ class Recommendation:
     avoid_areas: tuple[str, ...]
     no_oils: bool
     avoid_oils: tuple[str, ...] = ()
+    no_stretching: bool = False
+    session_notes: tuple[str, ...] = ()
+
+    @property
+    def oils_text(self) -> str:
+        """What "no oils" means here, in plain words (empty when nothing is left out)."""
+        parts = [NO_SCENTED_OILS] if self.no_oils else []
+        if self.avoid_oils:
+            parts.append(f"These oils are not used: {', '.join(self.avoid_oils)}.")
+        return " ".join(parts)
 
     def to_dict(self) -> dict[str, object]:
         """Return the public JSON shape of the recommendation."""
@@ -46,6 +77,10 @@ class Recommendation:
             "positioning": list(self.positioning),
             "avoid_areas": list(self.avoid_areas),
             "no_oils": self.no_oils,
+            "avoid_oils": list(self.avoid_oils),
+            "oils": self.oils_text,
+            "no_stretching": self.no_stretching,
+            "session_notes": list(self.session_notes),
         }
 
 
@@ -91,8 +126,28 @@ class Assessment:
 
     @property
     def needs_clearance(self) -> bool:
-        """True when a doctor's go-ahead is needed before the first session."""
-        return any(f.action is Action.CLEARANCE for f in self.flags)
+        """True when a go-ahead is still needed before the first session (not yet recorded)."""
+        return any(f.action is Action.CLEARANCE and not f.cleared for f in self.flags)
+
+    @property
+    def urgency(self) -> Urgency | None:
+        """The most urgent flag's urgency: emergency, today, soon, or None."""
+        return most_urgent({f.urgency for f in self.flags})
+
+    @property
+    def emergency(self) -> bool:
+        """True when something needs emergency care now."""
+        return self.urgency is Urgency.EMERGENCY
+
+    def next_steps(self) -> tuple[str, ...]:
+        """What to do now; for an emergency, that and nothing else."""
+        if self.emergency:
+            return EMERGENCY_STEPS
+        if self.status is not Status.OK:
+            return (explain_status(self.status, self.urgency).capitalize() + ".",)
+        if self.needs_clearance:
+            return ("Get the go-ahead asked for in the health notes before your first session.",)
+        return ()
 
     @property
     def bookable(self) -> bool:
@@ -103,7 +158,9 @@ class Assessment:
         """Return the JSON-serialisable contract dict (see the module docs of the package)."""
         return {
             "status": self.status.value,
+            "urgency": None if self.urgency is None else self.urgency.value,
             "summary": self.summary,
+            "next_steps": list(self.next_steps()),
             "recommendations": [r.to_dict() for r in self.recommendations],
             "excluded": [e.to_dict() for e in self.excluded],
             "flags": [f.to_dict() for f in self.flags],
@@ -118,6 +175,10 @@ def _recommendation(
 ) -> Recommendation:
     technique = catalogue.techniques[ranked.technique]
     rules = screening.rules_for(ranked.technique)
+    no_stretching = technique.stretching and any(r.no_stretching for r in rules)
+    positioning = [p for r in rules for p in r.positioning]
+    if no_stretching:
+        positioning.append(NO_STRETCHES)
     return Recommendation(
         technique=technique.slug,
         name=technique.name,
@@ -127,10 +188,12 @@ def _recommendation(
         what_to_expect=technique.what_to_expect,
         what_to_wear=technique.what_to_wear,
         possible_discomfort=technique.possible_discomfort,
-        positioning=tuple(dict.fromkeys(p for r in rules for p in r.positioning)),
-        avoid_areas=tuple(dict.fromkeys(a for r in rules for a in r.avoid_areas)),
+        positioning=tuple(dict.fromkeys(positioning)),
+        avoid_areas=tuple(dict.fromkeys(a for r in rules for a in avoid_areas_for(r, intake))),
         no_oils=intake.preferences.scents is Scents.NO or any(r.no_oils for r in rules),
         avoid_oils=tuple(dict.fromkeys(o for r in rules for o in r.avoid_oils)),
+        no_stretching=no_stretching,
+        session_notes=tuple(dict.fromkeys(n for r in rules for n in r.session_notes)),
     )
 
 
@@ -140,15 +203,15 @@ def _labels(labels: list[str]) -> str:
 
 def _summary(screening: Screening, recs: tuple[Recommendation, ...]) -> str:
     if screening.status is Status.REFER:
-        urgencies = {f.urgency for f in screening.red_flags}
-        if "emergency" in urgencies:
+        urgency = most_urgent({f.urgency for f in screening.flags})
+        if urgency is Urgency.EMERGENCY:
             return (
                 "Some of your answers need emergency medical care: please go to an emergency "
                 "department or call emergency services now, and do not book a massage."
             )
         reasons = [f.label for f in screening.red_flags]
         reasons += [r.label for r in screening.rules if r.action is Action.REFER]
-        when = "today" if "urgent" in urgencies else "before booking"
+        when = "today" if urgency is Urgency.TODAY else "before booking"
         return (
             f"Please see a doctor {when} because of: {_labels(reasons)}. "
             "Massage has to wait until a doctor has checked you."
@@ -166,17 +229,25 @@ def _summary(screening: Screening, recs: tuple[Recommendation, ...]) -> str:
         text = f"Several techniques fit your answers equally well: {', '.join(tied)}."
     else:
         text = f"{recs[0].name} looks like the best fit for your answers."
-    clearance = [r.label for r in screening.rules if r.action is Action.CLEARANCE]
-    if clearance:
-        text += f" Please get a doctor's go-ahead first, because of: {_labels(clearance)}."
-    elif any(r.action is Action.MODIFY for r in screening.rules):
-        text += " Your therapist will adapt the session to your health answers."
+    pending = screening.pending_clearances
+    by_whom = dict.fromkeys(r.clearance_from for r in pending)
+    for who in by_whom:
+        labels = [r.label for r in pending if r.clearance_from == who]
+        text += f" Please get the go-ahead of {who} first, because of: {_labels(labels)}."
+    if any(r.adapts or r.action is Action.MODIFY for r in screening.rules):
+        text += (
+            " Your therapist will adapt the session to your health answers, and these "
+            "adaptations stay in place after any go-ahead."
+        )
     return text
 
 
 def _questions(
     screening: Screening, recs: tuple[Recommendation, ...], catalogue: Catalogue
 ) -> tuple[str, ...]:
+    if most_urgent({f.urgency for f in screening.flags}) is Urgency.EMERGENCY:
+        # An emergency is about what to do now, not about planning a session.
+        return ()
     qs = catalogue.questions
     found = list(qs.general)
     for rule in screening.rules:
@@ -186,7 +257,9 @@ def _questions(
     return tuple(dict.fromkeys(found))
 
 
-def assess(intake: Intake, catalogue: Catalogue | None = None) -> Assessment:
+def assess(
+    intake: Intake, catalogue: Catalogue | None = None, *, cleared: Collection[str] = ()
+) -> Assessment:
     """Assess a validated intake; pure and deterministic.
 
     Safety comes first as a hard filter: any red flag or refer rule gives status "refer" and
@@ -194,9 +267,12 @@ def assess(intake: Intake, catalogue: Catalogue | None = None) -> Assessment:
     programme. Otherwise every allowed technique is ranked (best first, ties by slug), each
     recommendation carrying a pressure cap no higher than any matched rule's cap or the
     client's tolerance. Excluded techniques are never recommended, whatever their score.
+
+    ``cleared`` names clearance rules whose go-ahead is recorded: their flags say so, but every
+    pressure cap, exclusion and area to avoid stays exactly as before.
     """
     cat = catalogue or load_catalogue()
-    screening = screen(intake, cat)
+    screening = screen(intake, cat, cleared)
     allowed = screening.allowed(cat) if screening.status is Status.OK else ()
     ranked = rank(intake, cat, allowed, screening.pressure_cap)
     recs = tuple(_recommendation(r, intake, cat, screening) for r in ranked)

@@ -6,7 +6,7 @@ Load it with :func:`unknot.domain.guide.loader.load_catalogue`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -194,11 +194,44 @@ class Rule:
     exclude: tuple[str, ...] = ()
     source_note: str = ""
     when: Trigger | None = None
+    also: tuple[Trigger, ...] = ()
+    no_stretching: bool = False
+    screen_group: str = ""
+    local: bool = False
+    clearance_from: str = "your doctor"
+    session_notes: tuple[str, ...] = ()
+
+    @property
+    def adapts(self) -> bool:
+        """True when the rule changes the session itself (cap, exclusions, areas, stretching)."""
+        return bool(
+            self.pressure_cap is not None
+            or self.exclude
+            or self.avoid_areas
+            or self.no_stretching
+            or self.allowed_positions
+        )
+
+    def triggers(self) -> tuple[Trigger, ...]:
+        """Every trigger of a derived rule; all of them must match."""
+        return () if self.when is None else (self.when, *self.also)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenGroup:
+    """A group of health questions asked together on the form, with its own "none of these"."""
+
+    slug: str
+    label: str
+    hint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class RedFlag:
-    """A back-pain red flag: any one means refer, with no recommendations."""
+    """A red flag: any one means refer, with no recommendations.
+
+    ``urgency`` is ``emergency`` (now), ``today`` or ``soon`` (before booking).
+    """
 
     slug: str
     label: str
@@ -288,6 +321,7 @@ class Protocol:
     remeasure_after_sessions: tuple[int, ...]
     notes: tuple[str, ...]
     measures: tuple[str, ...]
+    safety_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +349,7 @@ class Catalogue:
     measures: Mapping[str, Measure]
     protocols: Mapping[str, Protocol]
     questions: Questions
+    screen_groups: Mapping[str, ScreenGroup] = field(default_factory=dict)
 
     @property
     def conditions(self) -> Mapping[str, Rule]:

@@ -8,7 +8,13 @@ The JSON contract (API and CLI send exactly this dict; every key is optional)::
      "preferences": {"focus": "relax"|"treat"|"either", "pressure_tolerance": 1-5,
                      "stay_clothed": bool, "scents": "yes"|"no"|"unsure"},
      "health": {"conditions": [slug], "anticoagulants": bool, "pregnancy_weeks": int|null,
-                "recent_surgery_weeks": int|null, "red_flags": [slug]}}
+                "recent_surgery_weeks": int|null, "red_flags": [slug], "age": int|null,
+                "none_apply": bool, "sites": {condition slug: [site slug]}}}
+
+``none_apply`` is the client's explicit "none of these apply". Entry points that take a new
+intake (the API, the command line, the assessment pages) call ``parse_intake`` with
+``require_health=True``: an intake with no health section, or one that answers nothing and
+does not say "none of these apply", is refused rather than taken as healthy.
 """
 
 from __future__ import annotations
@@ -24,6 +30,24 @@ from .loader import load_catalogue
 MAX_DURATION_WEEKS = 5200
 PREGNANCY_WEEKS = (1, 42)
 SURGERY_WEEKS = (0, 52)
+AGE_YEARS = (0, 120)
+SITES = {
+    "left-arm": "left arm",
+    "right-arm": "right arm",
+    "left-leg": "left leg",
+    "right-leg": "right leg",
+    "head-neck": "head or neck",
+    "chest": "chest",
+    "abdomen": "belly (abdomen)",
+    "upper-back": "upper back",
+    "lower-back": "lower back",
+    "other": "somewhere else (tell your therapist)",
+}
+"""Where a local condition is: the ``health.sites`` values, with their words."""
+HEALTH_REQUIRED = (
+    "is required: answer the health questions, or say that none of them apply "
+    '("none_apply": true). An assessment without health answers cannot be taken as healthy'
+)
 
 
 class Focus(StrEnum):
@@ -69,6 +93,27 @@ class Health:
     pregnancy_weeks: int | None = None
     recent_surgery_weeks: int | None = None
     red_flags: tuple[str, ...] = ()
+    age: int | None = None
+    none_apply: bool = False
+    sites: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        """True when a health question is answered with something that applies.
+
+        The age alone is not a health answer, and warning signs (``red_flags``) are their own
+        question: "none of these apply" covers the health questions only.
+        """
+        return bool(
+            self.conditions
+            or self.anticoagulants
+            or self.pregnancy_weeks is not None
+            or self.recent_surgery_weeks is not None
+        )
+
+    def sites_of(self, condition: str) -> tuple[str, ...]:
+        """The sites given for ``condition`` (empty when none were given)."""
+        return dict(self.sites).get(condition, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +152,9 @@ class Intake:
                 "pregnancy_weeks": self.health.pregnancy_weeks,
                 "recent_surgery_weeks": self.health.recent_surgery_weeks,
                 "red_flags": list(self.health.red_flags),
+                "age": self.health.age,
+                "none_apply": self.health.none_apply,
+                "sites": {slug: list(where) for slug, where in self.health.sites},
             },
         }
 
@@ -183,15 +231,30 @@ class _Checker:
 _TOP = ("symptoms", "regions", "pain", "goals", "preferences", "health")
 _PAIN = ("intensity", "duration_weeks")
 _PREFS = ("focus", "pressure_tolerance", "stay_clothed", "scents")
-_HEALTH = ("conditions", "anticoagulants", "pregnancy_weeks", "recent_surgery_weeks", "red_flags")
+_HEALTH = (
+    "conditions",
+    "anticoagulants",
+    "pregnancy_weeks",
+    "recent_surgery_weeks",
+    "red_flags",
+    "age",
+    "none_apply",
+    "sites",
+)
 
 
-def parse_intake(data: object, catalogue: Catalogue | None = None) -> Intake:
+def parse_intake(
+    data: object, catalogue: Catalogue | None = None, *, require_health: bool = False
+) -> Intake:
     """Validate ``data`` (the JSON contract dict) and return an :class:`Intake`.
 
     Omitted keys take defaults: empty lists, pain 0 for 0 weeks, focus "either", pressure
     tolerance 3, stay_clothed false, scents "unsure", no pregnancy or surgery. Nothing is
     coerced: a bool is not an int, a float is not an int, a string is not a list.
+
+    With ``require_health`` (every entry point for a new intake) the health section must be
+    there and must either answer something or say ``none_apply: true``. Stored intakes are
+    read back without it, so an assessment saved before the rule existed still opens.
 
     Raises:
         IntakeError: carrying every problem found at once (unknown or duplicate slugs with
@@ -229,6 +292,34 @@ def parse_intake(data: object, catalogue: Catalogue | None = None) -> Intake:
     pregnancy = _optional_int(check, "health.pregnancy_weeks", health_in, PREGNANCY_WEEKS)
     surgery = _optional_int(check, "health.recent_surgery_weeks", health_in, SURGERY_WEEKS)
     red_flags = check.slugs("health.red_flags", health_in.get("red_flags", []), cat.red_flags)
+    age = _optional_int(check, "health.age", health_in, AGE_YEARS)
+    none_apply = check.boolean("health.none_apply", health_in.get("none_apply", False))
+    sites = _sites(check, health_in.get("sites", {}), conditions, cat)
+    health = Health(
+        conditions=conditions,
+        anticoagulants=bool(anticoagulants),
+        pregnancy_weeks=pregnancy,
+        recent_surgery_weeks=surgery,
+        red_flags=red_flags,
+        age=age,
+        none_apply=bool(none_apply),
+        sites=sites,
+    )
+    if none_apply and health.answered:
+        check.add(
+            "health.none_apply",
+            "cannot be true when health answers are given: either tick what applies or say "
+            "none of them apply",
+        )
+    if require_health and "health" not in top and isinstance(data, Mapping):
+        check.add("health", HEALTH_REQUIRED)
+    elif (
+        require_health
+        and not (none_apply or health.answered or red_flags)
+        and "health" in top
+        and not any(p.field.startswith("health") for p in check.problems)
+    ):
+        check.add("health.none_apply", HEALTH_REQUIRED)
 
     # A high-risk pregnancy without its week count would skip the positioning rules that
     # start at 13 weeks, so the form must ask for it.
@@ -255,13 +346,7 @@ def parse_intake(data: object, catalogue: Catalogue | None = None) -> Intake:
             stay_clothed=clothed,
             scents=Scents(scents),
         ),
-        health=Health(
-            conditions=conditions,
-            anticoagulants=anticoagulants,
-            pregnancy_weeks=pregnancy,
-            recent_surgery_weeks=surgery,
-            red_flags=red_flags,
-        ),
+        health=health,
     )
 
 
@@ -272,3 +357,24 @@ def _optional_int(
     if value is None:
         return None
     return check.integer(path, value, *bounds)
+
+
+def _sites(
+    check: _Checker, value: object, conditions: tuple[str, ...], catalogue: Catalogue
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``{condition: [site]}`` for ticked local conditions, in the order they were ticked."""
+    if not isinstance(value, Mapping):
+        check.add("health.sites", f"must be an object, not {_type_name(value)}")
+        return ()
+    local = [c for c in conditions if catalogue.rules[c].local]
+    found: dict[str, tuple[str, ...]] = {}
+    for key, where in value.items():
+        path = f"health.sites.{key}"
+        if key not in local:
+            check.add(path, "is not a ticked condition that has a site", local)
+            continue
+        slugs = check.slugs(path, where, SITES)
+        if not slugs and isinstance(where, list | tuple) and not where:
+            check.add(path, "must name at least one site", SITES)
+        found[str(key)] = slugs
+    return tuple((c, found[c]) for c in local if c in found)

@@ -26,7 +26,7 @@ from ._parse_content import (
     parse_techniques,
 )
 from ._parse_plans import parse_measures, parse_protocols, parse_questions
-from ._parse_safety import parse_red_flags, parse_rules
+from ._parse_safety import parse_red_flags, parse_rules, parse_screen_groups
 from .catalogue import Catalogue
 from .errors import CatalogueError
 
@@ -117,7 +117,8 @@ def _load(root: Traversable) -> Catalogue:
     evidence = parse_evidence(docs["evidence"])
     techniques = parse_techniques(docs["techniques"], evidence)
     regions = parse_regions(docs["regions"], techniques, evidence)
-    rules = parse_rules(docs["conditions"], techniques, evidence)
+    screen_groups = parse_screen_groups(docs["conditions"])
+    rules = parse_rules(docs["conditions"], techniques, evidence, screen_groups)
     symptoms = parse_symptoms(docs["symptoms"], techniques, evidence, regions, rules)
     goals = parse_goals(docs["goals"], techniques, evidence, rules)
     red_flags = parse_red_flags(docs["red_flags"], evidence, rules)
@@ -140,4 +141,5 @@ def _load(root: Traversable) -> Catalogue:
         measures=MappingProxyType(measures),
         protocols=MappingProxyType(protocols),
         questions=questions,
+        screen_groups=MappingProxyType(screen_groups),
     )

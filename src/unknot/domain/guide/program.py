@@ -4,6 +4,7 @@ Combination rule: every protocol whose clauses match the intake applies; the one
 lowest priority number (surgery recovery, then pain and function, then mental health, then
 wellness) sets the whole schedule, and the others are named in the notes as being worked on
 in the same sessions. Cadences are never merged, because no trial tested merged schedules.
+Safety notes (``safety_notes``) are never dropped: every applicable protocol's are kept.
 """
 
 from __future__ import annotations
@@ -132,8 +133,10 @@ def build_program(
     main, others = protocols[0], protocols[1:]
     measures = tuple(dict.fromkeys(m for p in protocols for m in p.measures))
     notes: list[str] = []
-    if any(f.action is Action.CLEARANCE for f in flags):
+    if any(f.action is Action.CLEARANCE and not f.cleared for f in flags):
         notes.append("Start only after you have the go-ahead asked for in the health notes.")
+    # Safety notes come from every goal that applies, not only the one that sets the plan.
+    notes += dict.fromkeys(n for p in protocols for n in p.safety_notes)
     notes += main.notes
     if others:
         labels = ", ".join(p.label.lower() for p in others)

@@ -8,12 +8,13 @@ never as safety reasons, and can never loosen a safety rule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from .catalogue import Action, Basis, Catalogue, Confidence, RedFlag, Rule, Technique
-from .intake import Intake, Scents
+from .intake import SITES, Intake, Scents
+from .urgency import REFER_WORDS, Urgency
 
 
 class Status(StrEnum):
@@ -31,13 +32,17 @@ _STATUS_WORDS = {
 }
 
 
-def explain_status(status: Status | str) -> str:
-    """Return plain words for a status.
+def explain_status(status: Status | str, urgency: Urgency | str | None = None) -> str:
+    """Return plain words for a status, as urgent as its most urgent flag.
 
-    refer -> "see your doctor before booking"; postpone -> "wait until you are well";
-    ok -> "you can book a session". Raises ValueError for an unknown status.
+    refer -> "see your doctor before booking" (or, with urgency, "get emergency help now: ..."
+    / "see a doctor today, ..."); postpone -> "wait until you are well"; ok -> "you can book a
+    session". Raises ValueError for an unknown status or urgency.
     """
-    return _STATUS_WORDS[Status(status)]
+    status = Status(status)
+    if status is Status.REFER and urgency is not None:
+        return REFER_WORDS[Urgency(urgency)]
+    return _STATUS_WORDS[status]
 
 
 UNVERIFIED_NOTE = (
@@ -70,8 +75,10 @@ class ExclusionReason:
 class Flag:
     """A health flag shown to the client and therapist.
 
-    ``evidence``, ``confidence`` and ``cap_basis`` let presentation code tell sourced facts
-    from cautions; ``to_dict`` gives the public JSON shape.
+    ``evidence`` and ``confidence`` let presentation code tell sourced facts from cautions.
+    The adaptations (``pressure_cap``, ``exclude``, ``avoid_areas``, ``no_stretching``) hold
+    before and after any clearance: ``cleared`` only says the go-ahead was recorded.
+    ``to_dict`` gives the public JSON shape.
     """
 
     code: str
@@ -82,14 +89,34 @@ class Flag:
     evidence: tuple[str, ...]
     confidence: Confidence
     urgency: str | None = None
+    sources: tuple[tuple[str, Confidence], ...] = ()
+    pressure_cap: int | None = None
+    exclude: tuple[str, ...] = ()
+    avoid_areas: tuple[str, ...] = ()
+    no_stretching: bool = False
+    cleared: bool = False
+    clearance_from: str = ""
 
     def to_dict(self) -> dict[str, object]:
-        """Return ``{"code", "action", "detail", "techniques"}``."""
+        """Return ``{"code", "action", "detail", "techniques", "urgency", "confidence",
+        "sources": [{"id", "confidence"}], "adaptations", "cleared"}``."""
         return {
             "code": self.code,
             "action": self.action.value,
             "detail": self.detail,
             "techniques": list(self.techniques),
+            "urgency": self.urgency,
+            "confidence": self.confidence.value,
+            "sources": [{"id": i, "confidence": c.value} for i, c in self.sources],
+            "adaptations": {
+                "pressure_cap": self.pressure_cap,
+                "exclude": list(self.exclude),
+                "avoid_areas": list(self.avoid_areas),
+                "no_stretching": self.no_stretching,
+                "holds_after_clearance": True,
+            },
+            "cleared": self.cleared,
+            "clearance_from": self.clearance_from or None,
         }
 
 
@@ -104,6 +131,14 @@ class Screening:
     exclusions: Mapping[str, tuple[ExclusionReason, ...]]
     safety_cap: int | None
     pressure_cap: int
+    cleared: frozenset[str] = frozenset()
+
+    @property
+    def pending_clearances(self) -> tuple[Rule, ...]:
+        """Clearance rules whose go-ahead has not been recorded yet."""
+        return tuple(
+            r for r in self.rules if r.action is Action.CLEARANCE and r.slug not in self.cleared
+        )
 
     def allowed(self, catalogue: Catalogue) -> tuple[str, ...]:
         """Technique slugs with no exclusion reason, in catalogue order."""
@@ -112,6 +147,15 @@ class Screening:
     def rules_for(self, technique: str) -> tuple[Rule, ...]:
         """Matched rules that affect ``technique``."""
         return tuple(r for r in self.rules if technique in r.techniques)
+
+
+def avoid_areas_for(rule: Rule, intake: Intake) -> tuple[str, ...]:
+    """The rule's areas to avoid, naming where the client said the condition is."""
+    where = intake.health.sites_of(rule.slug)
+    if not where:
+        return rule.avoid_areas
+    named = ", ".join(SITES[s] for s in where)
+    return tuple(f"{area} ({named})" for area in rule.avoid_areas) or (named,)
 
 
 def _back_pain(intake: Intake, catalogue: Catalogue) -> bool:
@@ -130,14 +174,24 @@ def matched_red_flags(intake: Intake, catalogue: Catalogue) -> tuple[RedFlag, ..
     )
 
 
-def matched_rules(intake: Intake, catalogue: Catalogue) -> tuple[Rule, ...]:
-    """Every rule that applies to the intake, in catalogue order."""
+def trigger_values(intake: Intake, catalogue: Catalogue) -> dict[str, bool | int | None]:
+    """The health answers derived rules test (see ``TRIGGER_FIELDS``)."""
     health = intake.health
-    values = {
+    back_pain = _back_pain(intake, catalogue)
+    return {
         "anticoagulants": health.anticoagulants,
         "pregnancy_weeks": health.pregnancy_weeks,
         "recent_surgery_weeks": health.recent_surgery_weeks,
+        "age": health.age,
+        "back_pain_weeks": intake.pain.duration_weeks if back_pain else None,
+        "back_pain_intensity": intake.pain.intensity if back_pain else None,
     }
+
+
+def matched_rules(intake: Intake, catalogue: Catalogue) -> tuple[Rule, ...]:
+    """Every rule that applies to the intake, in catalogue order."""
+    health = intake.health
+    values = trigger_values(intake, catalogue)
     precautions = {catalogue.symptoms[s].precaution for s in intake.symptoms}
     precautions |= {catalogue.goals[g].precaution for g in intake.goals}
     found = []
@@ -145,7 +199,8 @@ def matched_rules(intake: Intake, catalogue: Catalogue) -> tuple[Rule, ...]:
         if rule.group == "condition":
             hit = slug in health.conditions
         elif rule.group == "derived":
-            hit = rule.when is not None and rule.when.matches(values[rule.when.field])
+            triggers = rule.triggers()
+            hit = bool(triggers) and all(t.matches(values[t.field]) for t in triggers)
         else:
             hit = slug in precautions
         if hit:
@@ -162,8 +217,20 @@ def _rule_detail(rule: Rule) -> str:
     return " ".join(parts)
 
 
+RULE_URGENCY = {Action.REFER: Urgency.TODAY.value, Action.CLEARANCE: Urgency.SOON.value}
+"""A refer rule (a clot now) needs a doctor today; a clearance is needed before booking."""
+
+
+def _sources(ids: tuple[str, ...], catalogue: Catalogue) -> tuple[tuple[str, Confidence], ...]:
+    return tuple((i, catalogue.evidence[i].confidence) for i in ids if i in catalogue.evidence)
+
+
 def _flags(
-    red_flags: tuple[RedFlag, ...], rules: tuple[Rule, ...], catalogue: Catalogue
+    red_flags: tuple[RedFlag, ...],
+    rules: tuple[Rule, ...],
+    catalogue: Catalogue,
+    intake: Intake,
+    cleared: frozenset[str],
 ) -> tuple[Flag, ...]:
     every = tuple(catalogue.techniques)
     flags = [
@@ -176,6 +243,7 @@ def _flags(
             evidence=f.evidence,
             confidence=f.confidence,
             urgency=f.urgency,
+            sources=_sources(f.evidence, catalogue),
         )
         for f in red_flags
     ]
@@ -188,10 +256,26 @@ def _flags(
             kind=r.group,
             evidence=r.evidence,
             confidence=r.confidence,
+            urgency=RULE_URGENCY.get(r.action),
+            sources=_sources(r.evidence, catalogue),
+            pressure_cap=r.pressure_cap,
+            exclude=_left_out(r, catalogue),
+            avoid_areas=avoid_areas_for(r, intake),
+            no_stretching=r.no_stretching,
+            cleared=r.action is Action.CLEARANCE and r.slug in cleared,
+            clearance_from=r.clearance_from if r.action is Action.CLEARANCE else "",
         )
         for r in rules
     ]
     return tuple(flags)
+
+
+def _left_out(rule: Rule, catalogue: Catalogue) -> tuple[str, ...]:
+    """Techniques the rule leaves out: its list, plus joint-movement ones when no stretching."""
+    found = list(rule.exclude)
+    if rule.no_stretching:
+        found += [t.slug for t in catalogue.techniques.values() if t.joint_movement]
+    return tuple(dict.fromkeys(found))
 
 
 def _status(red_flags: tuple[RedFlag, ...], rules: tuple[Rule, ...]) -> Status:
@@ -222,6 +306,14 @@ def _technique_reasons(
     for rule in rules:
         if technique.slug in rule.exclude:
             safety(f"Safety: left out because of your health answer '{rule.label}'.", rule.slug)
+        elif rule.no_stretching and technique.joint_movement:
+            # Moving the joints through stretches is what this technique is; it cannot be
+            # given without them, so it is left out rather than watered down.
+            safety(
+                f"Safety: it is built on stretching and moving your joints, which "
+                f"'{rule.label}' rules out.",
+                rule.slug,
+            )
         elif technique.essential_oils and rule.no_oils and technique.slug in rule.techniques:
             safety(f"Safety: uses essential oils, which '{rule.label}' rules out.", rule.slug)
         if rule.allowed_positions and not set(technique.positions) & set(rule.allowed_positions):
@@ -254,8 +346,11 @@ def _technique_reasons(
     return reasons
 
 
-def screen(intake: Intake, catalogue: Catalogue) -> Screening:
+def screen(intake: Intake, catalogue: Catalogue, cleared: Collection[str] = ()) -> Screening:
     """Apply every safety rule and preference filter to ``intake``.
+
+    ``cleared`` names clearance rules whose go-ahead has been recorded. It only marks those
+    flags as cleared: every cap, exclusion and area to avoid still holds.
 
     Returns the status, the matched red flags and rules, the flags to show, the exclusion
     reasons per technique and the pressure caps. ``safety_cap`` is the lowest cap of any
@@ -284,12 +379,14 @@ def screen(intake: Intake, catalogue: Catalogue) -> Screening:
         if reasons:
             exclusions[slug] = tuple(reasons)
 
+    done = frozenset(cleared)
     return Screening(
         status=status,
         red_flags=red_flags,
         rules=rules,
-        flags=_flags(red_flags, rules, catalogue),
+        flags=_flags(red_flags, rules, catalogue, intake, done),
         exclusions=exclusions,
         safety_cap=safety_cap,
         pressure_cap=pressure_cap,
+        cleared=done,
     )
