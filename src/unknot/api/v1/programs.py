@@ -12,6 +12,7 @@ from pydantic import Field
 
 from unknot.api.auth import signed_in
 from unknot.api.errors import ApiError
+from unknot.api.fields import PlainText
 from unknot.api.v1.availability import parse_instant, technique_or_422, therapist_or_422
 from unknot.api.v1.bookings import BookingOut, TherapistRef, booking_out
 from unknot.apps.booking.mappers import tz_for
@@ -25,7 +26,7 @@ router = Router(tags=["programs"], auth=signed_in)
 
 
 class ProgramPhaseIn(Schema):
-    name: str = Field(max_length=80)
+    name: PlainText = Field(max_length=80)
     sessions: int = Field(ge=1, le=52)
     every_days: int = Field(ge=1, le=365)
     session_minutes: int = Field(ge=10, le=240)
@@ -242,7 +243,7 @@ def get_program(request: HttpRequest, uid: str):
 
 
 class ProgramReasonIn(Schema):
-    reason: str = Field(default="", max_length=300)
+    reason: PlainText = Field(default="", max_length=300)
 
 
 class ProgramSessionMoveIn(Schema):

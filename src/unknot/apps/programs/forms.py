@@ -10,7 +10,8 @@ from unknot.apps.booking.models import Weekday
 from unknot.apps.practices.models import Technique
 from unknot.apps.programs.models import MAX_EVERY_DAYS, MAX_SESSIONS
 from unknot.apps.therapists.models import Therapist
-from unknot.common.forms import StyledFormMixin
+from unknot.common.forms import InRangeDateField, StyledFormMixin
+from unknot.common.validators import datetime_in_range
 
 ANY = "any"
 INTERVALS = [
@@ -22,7 +23,8 @@ INTERVALS = [
 
 
 def parse_instant(value: str) -> dt.datetime | None:
-    """An ISO 8601 date-time with its offset, or None (an instant must name its offset)."""
+    """An ISO 8601 date-time with its offset, between 2000 and 2100, or None (an instant must
+    name its offset)."""
     value = (value or "").strip()
     if not value or len(value) > 40:
         return None
@@ -30,7 +32,9 @@ def parse_instant(value: str) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else None
+    if parsed.tzinfo is None or not datetime_in_range(parsed):
+        return None
+    return parsed
 
 
 class _BuilderFields(forms.Form):
@@ -43,7 +47,7 @@ class _BuilderFields(forms.Form):
     time = forms.TimeField(
         label="Time", widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
     )
-    starting = forms.DateField(
+    starting = InRangeDateField(
         label="Starting from",
         help_text="The first session is on the chosen day of the week on or after this date.",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -113,7 +117,7 @@ class SeriesForm(forms.Form):
 
 
 class RescheduleForm(StyledFormMixin, forms.Form):
-    day = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    day = InRangeDateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(
         label="New time", widget=forms.TimeInput(attrs={"type": "time", "step": 900})
     )
@@ -141,7 +145,7 @@ class AdjustForm(StyledFormMixin, _AdjustFields):
 
 
 class MoveRestForm(StyledFormMixin, forms.Form):
-    day = forms.DateField(
+    day = InRangeDateField(
         label="Date of the next session", widget=forms.DateInput(attrs={"type": "date"})
     )
     time = forms.TimeField(

@@ -7,7 +7,7 @@ from django import forms
 from unknot.apps.booking.models import Weekday
 from unknot.apps.practices.models import Technique
 from unknot.apps.therapists.models import Therapist
-from unknot.common.forms import StyledFormMixin
+from unknot.common.forms import InRangeDateField, StyledFormMixin
 
 ANY = ""
 
@@ -34,10 +34,10 @@ class _JoinFields(forms.Form):
         label="Finished by",
         widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
     )
-    earliest_date = forms.DateField(
+    earliest_date = InRangeDateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
-    latest_date = forms.DateField(
+    latest_date = InRangeDateField(
         required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -161,7 +161,8 @@ INSTALLED_APPS += [
 ]
 MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
 MIDDLEWARE.insert(2, "unknot.common.middleware.SecurityHeadersMiddleware")
-MIDDLEWARE.insert(3, "unknot.common.middleware.RejectNulCharactersMiddleware")
+MIDDLEWARE.insert(3, "unknot.common.middleware.RequestBodyMiddleware")
+MIDDLEWARE.insert(4, "unknot.common.middleware.RejectNulCharactersMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
@@ -212,6 +213,7 @@ RATELIMIT_FAIL_OPEN = True
 
 # The API's page size has a ceiling: a huge ?limit= is a 422, not a slow or failing query.
 NINJA_PAGINATION_MAX_LIMIT = 200
+NINJA_PAGINATION_CLASS = "unknot.api.pagination.Pagination"
 
 # Two-factor (TOTP and recovery codes).
 OTP_TOTP_ISSUER = "Unknot"
