@@ -166,10 +166,11 @@ def accept_offer(request: HttpRequest, token: str):
     (``on_waitlist``: still waiting) when someone else got it first, 409 ``offer_expired`` or
     ``offer_closed``; 403 when the safety check refuses."""
     offer = access_own_offer(request.user, token)
-    already = offer.booking_id is not None
-    booking = services.waitlist_offer_accept(offer=offer, client=request.user, now=timezone.now())
+    booking, created = services.waitlist_offer_take(
+        offer=offer, client=request.user, now=timezone.now()
+    )
     booking = access_booking_by_uid(request.user, booking.uid)
-    return Status(200 if already else 201, booking_out(booking, request.user))
+    return Status(201 if created else 200, booking_out(booking, request.user))
 
 
 @router.post("/waitlist/offers/{token}/decline", response=WaitlistOfferOut)
