@@ -16,7 +16,16 @@ from pydantic import AfterValidator, Field
 from unknot.common.validators import EARLIEST_DATE, LATEST_DATE, plain_text_problem
 from unknot.common.validators import datetime_in_range as in_range
 
-__all__ = ["EARLIEST_DATE", "LATEST_DATE", "InRangeDate", "LocalTime", "PlainText", "in_range"]
+__all__ = [
+    "EARLIEST_DATE",
+    "LATEST_DATE",
+    "InRangeDate",
+    "InstantText",
+    "LocalTime",
+    "PlainText",
+    "Slug",
+    "in_range",
+]
 
 
 def _local(value: dt.time) -> dt.time:
@@ -40,4 +49,10 @@ def _plain(value: str) -> str:
 
 
 PlainText = Annotated[str, AfterValidator(_plain)]
+
+Slug = Annotated[str, Field(max_length=60)]
+"""An identifier from the catalogue (a region, a technique, an evidence id) in a list."""
+
+InstantText = Annotated[str, Field(max_length=40)]
+"""An ISO 8601 instant as text, read by ``availability.parse_instant``."""
 """A name or short text: no control, format (bidi, zero-width) or unassigned characters."""
