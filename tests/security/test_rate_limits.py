@@ -18,6 +18,8 @@ LOW = {
     "assessment": "3/m",
     "questions": "2/h",
     "two-factor": "2/h",
+    "booking": "2/h",
+    "program": "2/h",
 }
 
 

@@ -24,6 +24,15 @@ def signed_in(client, client_user):
     return client
 
 
+def a_third_client():
+    from tests.factories import make_assessment
+    from unknot.apps.accounts.models import User
+
+    user = User.objects.create_user(email="dan@example.test", password="x-Long-pass-1")
+    make_assessment(user)
+    return user
+
+
 def builder_data(**kw):
     data = {
         "technique": "swedish",
@@ -71,7 +80,7 @@ def test_query_parameters_fill_the_builder(signed_in, setup):
 def test_preview_then_choose_then_confirm(signed_in, setup, client_user, other_client):
     starts = weekly(FIRST, 10)
     occupy(setup, other_client, starts[8], therapist="ben")
-    occupy(setup, other_client, starts[8], therapist="kai")
+    occupy(setup, a_third_client(), starts[8], therapist="kai")  # one client, one session
     saved = client_user.assessments.get()
     data = builder_data(therapist=setup["ben"].uid, assessment=saved.uid)
     response = signed_in.post(reverse("programs:new"), data)

@@ -62,6 +62,14 @@ class Practice(TimeStampedModel):
             "at once."
         ),
     )
+    max_open_bookings_per_client = models.PositiveSmallIntegerField(
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=(
+            "How many upcoming sessions one client may hold at once. A program may hold more, "
+            "up to its own length, when it is the client's only upcoming booking."
+        ),
+    )
     slot_step_minutes = models.PositiveSmallIntegerField(
         default=15,
         validators=[MinValueValidator(5), MaxValueValidator(120)],

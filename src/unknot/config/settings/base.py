@@ -205,6 +205,9 @@ UNKNOT_RATE_LIMITS = {
     "assessment": e.env.str("UNKNOT_RATE_ASSESSMENT", default="300/h"),
     "questions": e.env.str("UNKNOT_RATE_QUESTIONS", default="20/h"),
     "two-factor": e.env.str("UNKNOT_RATE_TWO_FACTOR", default="60/h"),
+    # Per client: creating bookings (pages, API, waitlist accepts) and programs (incl. previews).
+    "booking": e.env.str("UNKNOT_RATE_BOOKING", default="30/h"),
+    "program": e.env.str("UNKNOT_RATE_PROGRAM", default="60/h"),
 }
 RATELIMIT_IP_META_KEY = "unknot.common.ratelimit.client_ip"
 RATELIMIT_USE_CACHE = "default"
