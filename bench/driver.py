@@ -193,6 +193,8 @@ def start_unknot(engine: str, name: str) -> Server:
         # per-address limit on assessments would turn a load run from one address into 429s.
         "UNKNOT_CACHE_LOCATION": f"127.0.0.1:{os.environ.get('BENCH_MEMCACHED_PORT', '11311')}",
         "UNKNOT_RATE_ASSESSMENT": "100000000/h",
+        "UNKNOT_RATE_BOOKING": "100000000/h",
+        "UNKNOT_RATE_PROGRAM": "100000000/h",
     }
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     return Server(

@@ -164,6 +164,8 @@ def create_practice(workload: Workload, progress_bar) -> dict:
             time_zone=TIME_ZONE,
             min_notice_minutes=120,
             booking_window_days=90,
+            # The load's clients each hold many sessions: no cap on them here.
+            max_open_bookings_per_client=100,
             slot_step_minutes=SLOT_STEP,
         )
         techniques = list(Technique.objects.exclude(slug="thai-yoga"))
@@ -327,6 +329,18 @@ class BookingWriter:
     def _sqlite_datetime(value: dt.datetime) -> str:
         return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
 
+    def _free_client(self, wanted: int, starts: dt.datetime, ends: dt.datetime) -> int:
+        """``wanted``, or the next client not already in a session then: one client is never
+        in two sessions at once (PostgreSQL's booking_no_client_overlap refuses it)."""
+        busy = self.__dict__.setdefault("_client_busy", {})
+        count = len(self.ids["client_ids"])
+        for step in range(count):
+            index = (wanted + step) % count
+            if all(ends <= s or starts >= e for s, e in busy.get(index, ())):
+                busy.setdefault(index, []).append((starts, ends))
+                return index
+        return wanted
+
     def rows(self, planned: list[Planned]):
         p = self.position
         therapists, rooms, clients = (
@@ -341,7 +355,7 @@ class BookingWriter:
             service, technique, price = self.service[item.duration]
             row = list(self.template)
             row[p["uid"]] = secrets.token_urlsafe(12)
-            row[p["client_id"]] = clients[item.client]
+            row[p["client_id"]] = clients[self._free_client(item.client, starts, ends)]
             row[p["therapist_id"]] = therapists[item.therapist]
             row[p["room_id"]] = rooms[item.therapist]
             row[p["service_id"]] = service

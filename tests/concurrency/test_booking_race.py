@@ -127,6 +127,8 @@ def test_postgresql_itself_refuses_overlaps_that_bypass_the_services(race_setup,
     other = make_therapist(therapist.practice, "kai-ito", techniques=("swedish",))
     clash = raw(room_a, 30)
     clash.therapist = other
+    # Another client: one client's overlapping sessions are refused by their own constraint.
+    clash.client = User.objects.create_user(email="cleo@example.test", password="x-Long-pass-1")
     with pytest.raises(IntegrityError, match="booking_no_room_overlap"), transaction.atomic():
         Booking.objects.bulk_create([clash])
     assert connection.vendor == "postgresql"

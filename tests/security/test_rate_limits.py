@@ -20,6 +20,8 @@ LOW = {
     "questions": "2/h",
     "two-factor": "2/h",
     "sign-in": "3/h",
+    "booking": "2/h",
+    "program": "2/h",
 }
 
 

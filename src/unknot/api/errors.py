@@ -6,6 +6,33 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+MAX_ERRORS = 20
+"""Problems listed in one error answer; ``errors_total`` says how many there were."""
+MAX_ERROR_TEXT = 300
+"""Characters of one problem's field or message (a caller's input may be echoed there)."""
+
+
+def _text(value: object, limit: int = MAX_ERROR_TEXT) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def capped_errors(problems: list[dict]) -> dict:
+    """``{"errors": the first MAX_ERRORS problems, "errors_total": how many}``, each problem's
+    strings cut to MAX_ERROR_TEXT and its lists (e.g. valid values) to MAX_ERRORS items."""
+    listed = []
+    for problem in problems[:MAX_ERRORS]:
+        item = {}
+        for key, value in problem.items():
+            if isinstance(value, list | tuple):
+                item[key] = [_text(v) for v in value[:MAX_ERRORS]]
+            elif isinstance(value, str):
+                item[key] = _text(value)
+            else:
+                item[key] = value
+        listed.append(item)
+    return {"errors": listed, "errors_total": len(problems)}
+
 
 class ApiError(Exception):
     """Raise from an endpoint to answer ``status`` with ``{"code", "message", **extra}``."""
@@ -59,19 +86,29 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def api_error(request: HttpRequest, exc: ApiError):
+        extra = dict(exc.extra)
+        if isinstance(extra.get("errors"), list):
+            extra.update(capped_errors(extra["errors"]))
         return api.create_response(
-            request, {"code": exc.code, "message": exc.message, **exc.extra}, status=exc.status
+            request,
+            {"code": exc.code, "message": _text(exc.message, 1000), **extra},
+            status=exc.status,
         )
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError):
         problems = [
             {"field": _field_path(list(err.get("loc", []))), "message": err.get("msg", "invalid")}
-            for err in exc.errors
+            for err in exc.errors[: MAX_ERRORS + 1]
         ]
         return api.create_response(
             request,
-            {"code": "invalid", "message": "The request is not valid.", "errors": problems},
+            {
+                "code": "invalid",
+                "message": "The request is not valid.",
+                **capped_errors(problems),
+                "errors_total": len(exc.errors),
+            },
             status=422,
         )
 

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from unknot.common.forms import ConstraintCheckingModelForm
+
 
 def is_back_office_user(user) -> bool:
     """Superusers, and practice staff who belong to a practice."""
@@ -59,6 +61,7 @@ class PracticeScopedAdmin(admin.ModelAdmin):
 
     practice_path = "practice"
     account_path: str | None = None
+    form = ConstraintCheckingModelForm
 
     def _scope(self, request: HttpRequest, qs: QuerySet) -> QuerySet:
         if self.account_path:
@@ -115,6 +118,8 @@ class PracticeScopedAdmin(admin.ModelAdmin):
 
 class ReferenceDataAdmin(admin.ModelAdmin):
     """Shared reference data: every back-office user may read it, only superusers change it."""
+
+    form = ConstraintCheckingModelForm
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_back_office_user(request.user)

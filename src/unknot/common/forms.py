@@ -3,6 +3,41 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from unknot.common.validators import date_in_range_validators, validate_plain_text
+
+
+class ConstraintCheckingModelForm(forms.ModelForm):
+    """A model form that checks every database constraint of the model before saving.
+
+    Django's model forms skip a constraint when one of its fields is not in the form (e.g. a
+    read-only field in the admin), so saving could end in the database's ``IntegrityError``
+    (a 500). Here every constraint is checked on the instance as it would be saved, and a
+    violation is a form error on its field, or on the form when the field is not shown.
+    """
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self._errors:
+            return
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+
+
+class InRangeDateField(forms.DateField):
+    """A date between 2000 and 2100: a far date is a form error, not an overflow later."""
+
+    default_validators = date_in_range_validators()
+
+
+class PlainCharField(forms.CharField):
+    """A name or short text without control, bidi or zero-width characters."""
+
+    default_validators = [validate_plain_text]
 
 
 class StyledFormMixin:

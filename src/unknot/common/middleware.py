@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import parse_header_parameters
 
 from unknot.common import ratelimit
 
@@ -151,6 +155,107 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+API_CONTENT_TYPES = ("application/json",)
+"""What the API reads: JSON only (no operation takes a form or a file)."""
+
+
+def _body_limit() -> int:
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def request_refused(request: HttpRequest, status: int, message: str, **extra) -> HttpResponse:
+    """A request refused before any view: JSON under /api/, a short page elsewhere."""
+    if is_api(request):
+        code = _CODES.get(status, ("bad_request", ""))[0]
+        body = {"code": code, "message": message, **extra}
+        if status in (400, 422):
+            body.setdefault("errors", [])
+        return JsonResponse(body, status=status)
+    return render(
+        request,
+        "request_refused.html",
+        {"status": status, "message": message},
+        status=status,
+    )
+
+
+class RequestBodyMiddleware:
+    """Refuses bodies that no view could read, up front and in the caller's language.
+
+    Runs before anything reads ``request.body`` (the NUL check below, CSRF, the API):
+
+    - larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413, with the limit;
+    - a charset Python does not know: 400 (decoding it would be a server error);
+    - under /api/, a body that is not JSON (a form, multipart without a boundary, text): 415.
+
+    Reading the body here also settles a client that announces less than it sends, or sends
+    more than the limit without a Content-Length: Django raises ``RequestDataTooBig``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = self._refusal(request)
+        return refusal if refusal is not None else self.get_response(request)
+
+    @staticmethod
+    def _refusal(request: HttpRequest) -> HttpResponse | None:
+        limit = _body_limit()
+        too_large = f"The request body is larger than the limit of {_megabytes(limit)}."
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return request_refused(request, 400, "The Content-Length header is not a number.")
+        if limit and length > limit:
+            return request_refused(request, 413, too_large, limit_bytes=limit)
+        raw_type = request.META.get("CONTENT_TYPE", "")
+        content_type, params = parse_header_parameters(raw_type)
+        charset = params.get("charset")
+        if charset:
+            try:
+                codecs.lookup(charset)
+            except LookupError:
+                return request_refused(
+                    request, 400, f"The charset {charset[:40]!r} is not one we can read."
+                )
+        if request.method not in BODY_METHODS:
+            return None
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return request_refused(request, 413, too_large, limit_bytes=limit)
+        if (
+            is_api(request)
+            and content_type.lower() not in API_CONTENT_TYPES
+            and not _is_empty(body, content_type, params)
+        ):
+            return request_refused(
+                request,
+                415,
+                "Send the request body as application/json"
+                + (f", not {content_type[:60]}." if content_type else "."),
+            )
+        return None
+
+
+def _is_empty(body: bytes, content_type: str, params: dict) -> bool:
+    """No body, or a multipart form with no parts (what a client sends for "no data")."""
+    if not body.strip():
+        return True
+    boundary = params.get("boundary", "")
+    return (
+        content_type.lower() == "multipart/form-data"
+        and bool(boundary)
+        and body.strip() == f"--{boundary}--".encode("latin-1", "replace")
+    )
+
+
 class RejectNulCharactersMiddleware:
     """A NUL character in the query, the form or a JSON body is refused with 400 up front.
 
@@ -176,10 +281,13 @@ class RejectNulCharactersMiddleware:
         raw_query = request.META.get("QUERY_STRING", "")
         if "%00" in raw_query or "\x00" in raw_query or "\x00" in request.path:
             return True
-        content_type = request.META.get("CONTENT_TYPE", "")
-        if request.method in ("POST", "PUT", "PATCH", "DELETE") and (
+        content_type = request.META.get("CONTENT_TYPE", "").lower()
+        if request.method in BODY_METHODS and (
             content_type.startswith(("application/json", "application/x-www-form-urlencoded"))
         ):
-            body = request.body
+            try:
+                body = request.body
+            except RequestDataTooBig:  # RequestBodyMiddleware answers these first
+                return False
             return b"\x00" in body or b"%00" in body or b"\\u0000" in body.lower()
         return False

@@ -3,7 +3,9 @@
 One table (``RULES``) says which requests count against which limit; the limits themselves
 are settings (``UNKNOT_RATE_LIMITS``: group -> "count/period", e.g. "10/h") so a deployment or
 a test can change them. Requests are counted per client address with django-ratelimit, in the
-``default`` cache (memcached in production, so every app server shares one count).
+``default`` cache (memcached in production, so every app server shares one count). Rules with
+``key="client"`` (creating bookings and programs) count per signed-in person instead, whether
+signed in by session or by bearer token, and per address for anyone else.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Rule:
     names: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     methods: tuple[str, ...] = ("POST",)
+    key: str = "ip"
 
     def matches(self, request: HttpRequest) -> bool:
         if request.method not in self.methods:
@@ -53,7 +56,38 @@ RULES: tuple[Rule, ...] = (
     Rule("assessment", names=("assessment:*",), paths=("/api/v1/assessments",)),
     Rule("questions", names=("questions:*",), paths=("/api/v1/questions*",)),
     Rule("two-factor", names=("accounts:two_factor_*",)),
+    # Every way a client creates a booking or a program: the pages and the API.
+    Rule(
+        "booking",
+        names=("booking:confirm", "waitlist:accept"),
+        paths=("/api/v1/bookings", "/api/v1/waitlist/offers/*/accept"),
+        key="client",
+    ),
+    Rule(
+        "program",
+        names=("programs:new", "programs:preview"),
+        paths=("/api/v1/programs",),
+        key="client",
+    ),
 )
+
+
+def client_key(group: str, request: HttpRequest) -> str:
+    """The signed-in person (session or bearer token), else the client address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        from django.utils import timezone
+
+        from unknot.apps.accounts.services import api_token_user
+
+        owner = api_token_user(value=value.strip(), now=timezone.now())
+        if owner is not None:
+            return f"user:{owner.pk}"
+    return f"ip:{client_ip(request)}"
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -110,7 +144,7 @@ def check(request: HttpRequest) -> Verdict | None:
         usage = get_usage(
             request,
             group=f"unknot.{rule.group}",
-            key="ip",
+            key=client_key if rule.key == "client" else "ip",
             rate=rate,
             method=list(rule.methods),
             increment=True,

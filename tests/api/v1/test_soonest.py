@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.factories import add_weekday_hours, make_assessment, make_therapist
+from unknot.apps.accounts.models import User
 from unknot.apps.booking import services
 from unknot.apps.booking.availability import find_slots, soonest_per_therapist
 from unknot.apps.booking.models import TimeOff
@@ -171,9 +172,12 @@ def test_rooms_are_read_in_growing_batches_until_one_is_free(
         therapist = make_therapist(practice, f"zed-{i}", techniques=("swedish",))
         add_weekday_hours(therapist)
         others.append(therapist)
-    for therapist in [world["ben"], *others]:
+    for number, therapist in enumerate([world["ben"], *others]):
+        # A client each: one client is never in two sessions at once (booking/limits.py).
+        booker = User.objects.create_user(email=f"b{number}@example.test", password="x-Long-1")
+        make_assessment(booker)
         services.booking_create(
-            client=client_user,
+            client=booker,
             service=world["service"],
             start=at(30, 10, month=11),
             now=NOW,

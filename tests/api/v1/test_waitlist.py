@@ -65,6 +65,11 @@ def test_join_list_and_leave(client, setup, other_client_user):  # noqa: F811
         ({"weekdays": [9]}, "weekdays"),
         ({"latest_date": "2020-01-01"}, "latest_date"),
         ({"earliest_time": "soon"}, "earliest_time"),
+        # A time with a UTC offset (schemathesis found "11:30:27.998+18:15" was a 500).
+        ({"latest_time": "11:30:27.998+18:15"}, "latest_time"),
+        ({"earliest_time": "09:00Z"}, "earliest_time"),
+        ({"latest_date": "9999-12-31"}, "latest_date"),
+        ({"earliest_date": "0001-01-01"}, "earliest_date"),
     ],
 )
 def test_bad_wishes_are_422(client, setup, other_client_user, change, field):  # noqa: F811

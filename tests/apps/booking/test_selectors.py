@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_therapist
+from unknot.apps.accounts.models import User
 from unknot.apps.booking.models import Booking, BookingStatus
 from unknot.apps.booking.selectors import (
     busy_of,
@@ -35,13 +36,18 @@ def world(practice, client_user):
     # hours, so no two live ones overlap (PostgreSQL's exclusion constraints would refuse it).
     rows = []
     statuses = list(BookingStatus)
+    # Three clients in turn: one client is never in two active sessions at once either.
+    clients = [client_user] + [
+        User.objects.create_user(email=f"c{i}@example.test", password="x-Long-pass-1")
+        for i in range(2)
+    ]
     for i in range(108):
         start = BASE + dt.timedelta(minutes=60 * i)
         length = dt.timedelta(minutes=30 + (i * 37) % 91)
         rows.append(
             Booking(
                 practice=practice,
-                client=client_user,
+                client=clients[i % 3],
                 therapist=therapists[i % 3],
                 room=rooms[i % 3],
                 service=service,

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef
 
 from tests.apps.booking.conftest import NOW, at
 from tests.factories import make_assessment, make_therapist
+from unknot.apps.accounts.models import User
 from unknot.apps.booking import services
 from unknot.apps.booking.errors import IdempotencyKeyReused, NotBookable, SafetyRefusal, SlotTaken
 from unknot.apps.booking.models import Booking, BookingStatus
@@ -222,10 +223,12 @@ def test_the_room_query_agrees_with_the_orm(setup, client_user, practice):
     ):
         therapist = make_therapist(practice, f"therapist-{number}")
         end = start + dt.timedelta(minutes=minutes)
+        # A client of their own each: one client is never in two active sessions at once.
+        client = User.objects.create_user(email=f"c{number}@example.test", password="x-Long-1")
         rows.append(
             Booking(
                 practice=practice,
-                client=client_user,
+                client=client,
                 therapist=therapist,
                 room=rooms[room],
                 service=service,

@@ -78,7 +78,7 @@ def test_each_feed_shows_only_its_owner_and_no_health_details(
     therapist_events = read_feed(client, ben)
     assert set(therapist_events) == {f"{mine.uid}@{DOMAIN}", f"{theirs.uid}@{DOMAIN}"}
     assert str(therapist_events[f"{mine.uid}@{DOMAIN}"]["SUMMARY"]) == (
-        "Ana · Swedish massage (60 min)"
+        "A. · Swedish massage (60 min)"  # initials unless the therapist chooses full names
     )
     body = client.get(feed_path(ben)).content.decode().lower()
     for secret in ("sciatica", "leg", "anticoagul", "pressure", "flag"):
@@ -164,3 +164,54 @@ def test_the_feed_api_needs_a_client_or_therapist(setup, client, staff_user):
     auth = {"Authorization": f"Bearer {token_for(client, staff_user)}"}
     response = client.post("/api/v1/calendar/feed", headers=auth)
     assert response.status_code == 403 and response.json()["code"] == "no_calendar"
+
+
+def test_a_therapist_feed_names_clients_by_initials_and_lists_no_attendee(
+    setup, book, client, client_user
+):
+    client_user.full_name = "Ana María López"
+    client_user.save()
+    booking = book(at(1, 10))
+    ben = calendar_feed_issue(user=setup["ben"].user, now=at(30, 8, month=11))
+    event = read_feed(client, ben)[f"{booking.uid}@{DOMAIN}"]
+    assert str(event["SUMMARY"]) == "A. M. L. · Swedish massage (60 min)"
+    assert "ATTENDEE" not in event
+    body = client.get(feed_path(ben)).content.decode()
+    for identifying in ("Ana", "López", client_user.email):
+        assert identifying not in body, identifying
+
+
+def test_full_names_are_the_therapists_choice(setup, book, client, client_user):
+    client_user.full_name = "Ana María López"
+    client_user.save()
+    booking = book(at(1, 10))
+    ben = calendar_feed_issue(user=setup["ben"].user, now=at(30, 8, month=11))
+    client.force_login(setup["ben"].user)
+    url = reverse("notifications:subscription")
+    assert 'data-testid="feed-names"' in client.get(url).content.decode()
+    assert client.post(url, {"action": "names", "show_client_names": "on"}).status_code == 302
+    event = read_feed(client, ben)[f"{booking.uid}@{DOMAIN}"]
+    assert str(event["SUMMARY"]) == "Ana María López · Swedish massage (60 min)"
+    assert client_user.email in str(event["ATTENDEE"])
+    assert client.post(url, {"action": "names"}).status_code == 302  # unchecked: initials again
+    assert str(read_feed(client, ben)[f"{booking.uid}@{DOMAIN}"]["SUMMARY"]).startswith("A. M. L.")
+    # A new address starts with initials again.
+    fresh = calendar_feed_issue(user=setup["ben"].user, now=at(30, 9, month=11))
+    assert not CalendarFeed.objects.get(pk=fresh.pk).show_client_names
+
+
+def test_a_clients_own_feed_and_emails_carry_only_their_own_name(
+    setup, book, client, client_user, other_client_user
+):
+    make_assessment(client_user, health={"anticoagulants": True})
+    mail.outbox.clear()
+    booking = book(at(1, 10), client_note="Sciatica down my left leg.")
+    ana = calendar_feed_issue(user=client_user, now=at(30, 8, month=11))
+    event = read_feed(client, ana)[f"{booking.uid}@{DOMAIN}"]
+    assert str(event["SUMMARY"]).startswith("Appointment at")
+    for message in mail.outbox:
+        for attachment in message.attachments:
+            content = attachment[1] if isinstance(attachment, tuple) else attachment.get_payload()
+            text = content.decode() if isinstance(content, bytes) else str(content)
+            for secret in ("sciatica", "anticoagul", other_client_user.email):
+                assert secret not in text.lower(), secret

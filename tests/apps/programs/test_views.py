@@ -24,6 +24,15 @@ def signed_in(client, client_user):
     return client
 
 
+def a_third_client():
+    from tests.factories import make_assessment
+    from unknot.apps.accounts.models import User
+
+    user = User.objects.create_user(email="dan@example.test", password="x-Long-pass-1")
+    make_assessment(user)
+    return user
+
+
 def builder_data(**kw):
     data = {
         "technique": "swedish",
@@ -71,7 +80,7 @@ def test_query_parameters_fill_the_builder(signed_in, setup):
 def test_preview_then_choose_then_confirm(signed_in, setup, client_user, other_client):
     starts = weekly(FIRST, 10)
     occupy(setup, other_client, starts[8], therapist="ben")
-    occupy(setup, other_client, starts[8], therapist="kai")
+    occupy(setup, a_third_client(), starts[8], therapist="kai")  # one client, one session
     saved = client_user.assessments.get()
     data = builder_data(therapist=setup["ben"].uid, assessment=saved.uid)
     response = signed_in.post(reverse("programs:new"), data)
@@ -256,3 +265,32 @@ def test_move_the_rest_from_the_program_page(signed_in, program):
     assert response.status_code == 302
     starts = sorted(b.starts_at for b in program.bookings)
     assert starts[0] == dt.datetime(2026, 12, 3, 15, tzinfo=FIRST.tzinfo)
+
+
+@pytest.mark.parametrize("starting", ["9999-12-31", "9999-12-27", "0001-01-01", "2101-01-01"])
+def test_a_far_builder_date_is_a_form_error_not_a_500(signed_in, setup, starting):
+    signed_in.raise_request_exception = False
+    response = signed_in.post(reverse("programs:new"), builder_data(starting=starting))
+    assert response.status_code == 400
+    assert "starting" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    "first_start", ["9999-12-31T10:00:00+00:00", "0001-01-01T00:00:00+14:00", "2101-01-01T10:00Z"]
+)
+def test_a_far_series_start_is_a_400_not_a_500(signed_in, setup, first_start):
+    signed_in.raise_request_exception = False
+    data = {"technique": "swedish", "duration": 60, "therapist": "any", "every_days": 7}
+    response = signed_in.post(
+        reverse("programs:preview"), {**data, "sessions": 52, "first_start": first_start}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "1999-12-31"])
+def test_a_far_date_to_move_the_rest_is_a_form_error(signed_in, program, day):
+    signed_in.raise_request_exception = False
+    url = reverse("programs:move_rest", args=[program.uid])
+    response = signed_in.post(url, {"day": day, "time": "15:00", "action": "preview"})
+    assert response.status_code == 400
+    assert "day" in response.context["form"].errors

@@ -117,3 +117,21 @@ def test_one_client_accepting_twice_at_once_books_once(live_server, offers):
     assert all(status in (200, 201) for status, _ in results), results
     assert len({body["uid"] for _, body in results}) == 1
     assert Booking.objects.filter(therapist=therapist).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_accepts_of_one_offer_are_one_201_then_200s(live_server, offers):
+    """Whether an accept booked is decided under the offer's lock, not from a read before it:
+    exactly one answer is 201, the others 200 with the same booking."""
+    therapist, _, held = offers
+    token, offer = held[0]
+    url = f"{live_server.url}/api/v1/waitlist/offers/{offer.token}/accept"
+    for _round in range(2):
+        WaitlistOffer.objects.filter(pk=offer.pk).update(status=OfferStatus.OFFERED, booking=None)
+        Booking.objects.filter(therapist=therapist).delete()
+        WaitlistEntry.objects.filter(pk=offer.entry_id).update(status=EntryStatus.WAITING)
+        results = race([(url, token)] * 4)
+        statuses = sorted(status for status, _ in results)
+        assert statuses == [200, 200, 200, 201], results
+        assert len({body["uid"] for _, body in results}) == 1
+        assert Booking.objects.filter(therapist=therapist).count() == 1

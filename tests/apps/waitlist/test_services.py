@@ -77,6 +77,17 @@ def test_accepting_books_the_slot_and_closes_the_entry(setup, client_user, clock
     assert Booking.objects.filter(client=cleo).count() == 1
 
 
+def test_taking_an_offer_says_which_call_booked(setup, client_user, clock, commit):
+    cleo = make_client("cleo")
+    wait_for(cleo)
+    cancel(booked(setup, client_user, SLOT), commit)
+    stale = WaitlistOffer.objects.get()  # read before either accept, as a racing caller would
+    booking, created = services.waitlist_offer_take(offer=stale, client=cleo, now=NOW)
+    assert created is True
+    again, created_again = services.waitlist_offer_take(offer=stale, client=cleo, now=NOW)
+    assert (again, created_again) == (booking, False)
+
+
 def test_an_expired_offer_goes_to_the_next_client(setup, client_user, clock, commit):
     cleo, dan = make_client("cleo"), make_client("dan")
     cleo_entry = wait_for(cleo)

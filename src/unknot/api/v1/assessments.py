@@ -16,11 +16,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict, Field
 
 from unknot.api.auth import BearerToken, Session, signed_in
 from unknot.api.errors import ApiError
+from unknot.api.pagination import Pagination
 from unknot.apps.guide.access import access_own_assessment
 from unknot.apps.guide.contract import (
     assess_data,
@@ -259,7 +260,7 @@ def create_assessment(request: HttpRequest):
 
 
 @router.get("/assessments", response=list[AssessmentSummaryOut], auth=signed_in)
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_assessments(request: HttpRequest):
     """The caller's own saved assessments, newest first."""
     return assessments_of(client=request.auth)

@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from unknot.api.errors import ApiError
+from unknot.api.fields import PlainText
 from unknot.apps.accounts.models import User
 from unknot.apps.accounts.services import TokenLifetimeInvalid, api_token_create
 from unknot.apps.accounts.signup import SignUpLimited, sign_up_start
@@ -22,7 +23,7 @@ router = Router(tags=["auth"])
 class SignupIn(Schema):
     email: str = Field(max_length=254)
     password: str = Field(min_length=1, max_length=128)
-    full_name: str = Field(default="", max_length=150)
+    full_name: PlainText = Field(default="", max_length=150)
 
 
 class TokenIn(Schema):

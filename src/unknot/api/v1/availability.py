@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from unknot.api.errors import ApiError
+from unknot.api.fields import EARLIEST_DATE, LATEST_DATE, in_range
 from unknot.api.rendering import json_instant, json_response
 from unknot.apps.booking.availability import MAX_WINDOW, OfferedSlot, find_slots
 from unknot.apps.booking.reference import ScheduleReference, schedule_reference
@@ -106,6 +107,10 @@ def offered_duration(ref: ScheduleReference, technique: Technique, duration: int
     return duration
 
 
+MAX_DURATION = 24 * 60
+"""No service is longer than a day; a longer duration is refused before it is looked up."""
+
+
 def parse_instant(value: str, field: str, tz: ZoneInfo) -> dt.datetime:
     """ISO 8601 date or date-time; a date or a time without offset is read in ``tz``."""
     if len(value) > 19 and value[-6] == " ":
@@ -113,9 +118,9 @@ def parse_instant(value: str, field: str, tz: ZoneInfo) -> dt.datetime:
         value = value[:-6] + "+" + value[-5:]
     try:
         if len(value) == 10:
-            day = dt.date.fromisoformat(value)
-            return dt.datetime.combine(day, dt.time(0), tzinfo=tz)
-        parsed = dt.datetime.fromisoformat(value)
+            parsed = dt.datetime.combine(dt.date.fromisoformat(value), dt.time(0))
+        else:
+            parsed = dt.datetime.fromisoformat(value)
     except ValueError as error:
         raise ApiError(
             422,
@@ -124,6 +129,14 @@ def parse_instant(value: str, field: str, tz: ZoneInfo) -> dt.datetime:
             "2026-12-01T09:00:00+00:00).",
             field=field,
         ) from error
+    if not in_range(parsed):
+        raise ApiError(
+            422,
+            "out_of_range",
+            f"'{value}' is outside the dates we accept "
+            f"({EARLIEST_DATE:%Y-%m-%d} to {LATEST_DATE:%Y-%m-%d}).",
+            field=field,
+        )
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
@@ -134,7 +147,7 @@ def availability(
     therapist: str | None = None,
     start: str | None = None,
     end: str | None = None,
-    duration: int = 60,
+    duration: int = Query(60, ge=1, le=MAX_DURATION),
 ):
     """Free start times. Dates without an offset are read in the practice's time zone.
 

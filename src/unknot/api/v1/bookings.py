@@ -8,11 +8,13 @@ import datetime as dt
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Header, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from unknot.api.auth import signed_in
 from unknot.api.errors import ApiError
+from unknot.api.fields import PlainText
+from unknot.api.pagination import Pagination
 from unknot.api.v1.availability import known_technique, known_therapist, parse_instant
 from unknot.apps.booking import services
 from unknot.apps.booking.access import access_booking_by_uid, is_practice_side
@@ -119,7 +121,7 @@ class BookingIn(Schema):
 
 
 class CancelIn(Schema):
-    reason: str = Field(default="", max_length=300)
+    reason: PlainText = Field(default="", max_length=300)
 
 
 class RescheduleIn(Schema):
@@ -182,7 +184,7 @@ def create_booking(
 
 
 @router.get("/bookings", response=list[BookingOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_bookings(
     request: HttpRequest,
     status: str | None = None,

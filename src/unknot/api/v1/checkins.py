@@ -8,6 +8,7 @@ written to the client's audit log, marked ``api``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,6 +17,7 @@ from pydantic import Field
 
 from unknot.api.auth import signed_in
 from unknot.api.errors import ApiError
+from unknot.api.fields import Slug
 from unknot.apps.progress import selectors, services
 from unknot.apps.progress.access import (
     access_checkin,
@@ -127,19 +129,21 @@ def checkin_form(request: HttpRequest, booking: str, kind: str):
 
 class CheckInIn(Schema):
     booking: str = Field(max_length=32)
-    kind: str = Field(pattern="^(before|after)$")
-    scores: dict[str, dict[str, int]] = Field(
-        default_factory=dict, description='Before: {"pain-nrs": {"pain": 6}, ...}'
+    kind: str = Field(pattern="^(before|after)$", max_length=6)
+    scores: dict[Slug, Annotated[dict[Slug, int], Field(max_length=20)]] = Field(
+        default_factory=dict,
+        max_length=20,
+        description='Before: {"pain-nrs": {"pain": 6}, ...}',
     )
-    regions: list[str] = Field(default_factory=list, max_length=20)
-    red_flags: list[str] = Field(default_factory=list, max_length=30)
-    conditions: list[str] = Field(default_factory=list, max_length=40)
+    regions: list[Slug] = Field(default_factory=list, max_length=20)
+    red_flags: list[Slug] = Field(default_factory=list, max_length=30)
+    conditions: list[Slug] = Field(default_factory=list, max_length=40)
     health_note: str = Field(default="", max_length=2000)
     soreness: int | None = Field(default=None, description="After: 0-10.")
     bruising: bool = False
     headache: bool = False
     other_reactions: str = Field(default="", max_length=2000)
-    relief: str = Field(default="", description="After: " + ", ".join(Relief.values))
+    relief: str = Field(default="", max_length=40, description="After: " + ", ".join(Relief.values))
     give_health_consent: bool = Field(
         default=False, description="Give the consent to store health information with this."
     )

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from unknot.api.auth import signed_in
 from unknot.api.errors import ApiError
+from unknot.api.fields import Slug
 from unknot.apps.records import services
 from unknot.apps.records.access import access_note, access_note_for_writing, access_shared_summary
 from unknot.apps.records.models import SessionNote
@@ -46,9 +47,9 @@ class SessionNoteIn(Schema):
     objective: str = Field(default="", max_length=5000)
     assessment: str = Field(default="", max_length=5000)
     plan: str = Field(default="", max_length=5000)
-    techniques: list[str] = Field(default_factory=list, max_length=10)
+    techniques: list[Slug] = Field(default_factory=list, max_length=10)
     pressure_used: int | None = Field(default=None, description="Walton level 1-5.")
-    finding_regions: list[str] = Field(default_factory=list, max_length=20)
+    finding_regions: list[Slug] = Field(default_factory=list, max_length=20)
     findings: str = Field(default="", max_length=5000)
     client_summary: str = Field(default="", max_length=5000)
     share_summary: bool = False

@@ -4,6 +4,7 @@ read, cancel one session or the rest, reschedule one, adjust the future sessions
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -12,6 +13,7 @@ from pydantic import Field
 
 from unknot.api.auth import signed_in
 from unknot.api.errors import ApiError
+from unknot.api.fields import InstantText, PlainText, Slug
 from unknot.api.v1.availability import parse_instant, technique_or_422, therapist_or_422
 from unknot.api.v1.bookings import BookingOut, TherapistRef, booking_out
 from unknot.apps.booking.mappers import tz_for
@@ -25,12 +27,12 @@ router = Router(tags=["programs"], auth=signed_in)
 
 
 class ProgramPhaseIn(Schema):
-    name: str = Field(max_length=80)
+    name: PlainText = Field(max_length=80)
     sessions: int = Field(ge=1, le=52)
     every_days: int = Field(ge=1, le=365)
     session_minutes: int = Field(ge=10, le=240)
     rationale: str = Field(default="", max_length=2000)
-    evidence: list[str] = Field(default_factory=list, max_length=20)
+    evidence: list[Slug] = Field(default_factory=list, max_length=20)
 
 
 class ProgramAcceptIn(Schema):
@@ -53,8 +55,9 @@ class ProgramSeriesIn(Schema):
     assessment: str | None = Field(
         default=None, max_length=32, description="Uid of the saved assessment the plan came from."
     )
-    accept: dict[str, str | ProgramAcceptIn] = Field(
+    accept: dict[Annotated[str, Field(max_length=3)], InstantText | ProgramAcceptIn] = Field(
         default_factory=dict,
+        max_length=MAX_SESSIONS,
         description="Chosen alternatives: {session index: start} or {index: {start, therapist}}.",
     )
     confirm: bool = Field(default=False, description="false: preview only; true: book it all.")
@@ -242,7 +245,7 @@ def get_program(request: HttpRequest, uid: str):
 
 
 class ProgramReasonIn(Schema):
-    reason: str = Field(default="", max_length=300)
+    reason: PlainText = Field(default="", max_length=300)
 
 
 class ProgramSessionMoveIn(Schema):

@@ -123,7 +123,7 @@ def client_progress(request: HttpRequest, uid: str):
 
 
 class SuggestionDecisionIn(Schema):
-    decision: str = Field(pattern="^(accept|change|decline)$")
+    decision: str = Field(pattern="^(accept|change|decline)$", max_length=7)
     note: str = Field(default="", max_length=2000)
     pressure_cap: int | None = Field(default=None, ge=1, le=5)
     technique: str | None = Field(default=None, max_length=40)

@@ -22,6 +22,7 @@ from pydantic import Field
 
 from unknot.api.auth import BearerToken, signed_in
 from unknot.api.errors import ApiError
+from unknot.api.fields import PlainText
 from unknot.apps.questions.access import access_question_for_reader
 from unknot.apps.questions.errors import QuestionRefused
 from unknot.apps.questions.models import ANSWER_MAX, BODY_MAX, NAME_MAX, Question, QuestionTopic
@@ -67,7 +68,7 @@ class QuestionIn(Schema):
     question: str = Field(max_length=BODY_MAX + 200)
     topic: QuestionTopic = QuestionTopic.OTHER
     email: str = Field(default="", max_length=254, description="Required without an account.")
-    name: str = Field(default="", max_length=NAME_MAX)
+    name: PlainText = Field(default="", max_length=NAME_MAX)
     consent_to_publish: bool = Field(
         default=False, description="The therapist may publish it with the answer, nameless."
     )

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+from pydantic import WithJsonSchema
 
 from unknot.api.errors import ApiError
 from unknot.api.rendering import json_instant, json_response
 from unknot.api.v1.availability import (
+    MAX_DURATION,
     SlotOut,
     known_technique,
     offered_duration,
@@ -29,6 +32,10 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 500
 
 
+def _bounded(low: int, high: int) -> WithJsonSchema:
+    return WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})
+
+
 class SoonestOut(Schema):
     technique: str
     duration_minutes: int
@@ -42,10 +49,11 @@ class SoonestOut(Schema):
 def soonest(
     request,
     technique: str,
-    duration: int = 60,
+    duration: int = Query(60, ge=1, le=MAX_DURATION),
     start: str | None = None,
-    days: int = DEFAULT_DAYS,
-    limit: int = DEFAULT_LIMIT,
+    # Checked below with their own codes; the document states the bounds.
+    days: Annotated[int, _bounded(1, MAX_WINDOW.days)] = DEFAULT_DAYS,
+    limit: Annotated[int, _bounded(1, MAX_LIMIT)] = DEFAULT_LIMIT,
 ):
     """The soonest free slot with any therapist, and each therapist's own first slot.
 

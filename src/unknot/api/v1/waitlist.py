@@ -11,6 +11,7 @@ from pydantic import Field
 
 from unknot.api.auth import signed_in
 from unknot.api.errors import ApiError
+from unknot.api.fields import InRangeDate, LocalTime
 from unknot.api.v1.availability import technique_or_422, therapist_or_422
 from unknot.api.v1.bookings import BookingOut, booking_out
 from unknot.apps.booking.access import access_booking_by_uid
@@ -53,11 +54,11 @@ class WaitlistEntryOut(Schema):
 class WaitlistEntryIn(Schema):
     technique: str = Field(max_length=40)
     therapist: str | None = Field(default=None, max_length=32, description="A uid, or omit.")
-    earliest_time: dt.time | None = Field(default=None, description="Local time of day, 09:00")
-    latest_time: dt.time | None = Field(default=None, description="The session ends by then.")
+    earliest_time: LocalTime | None = Field(default=None, description="Local time of day, 09:00")
+    latest_time: LocalTime | None = Field(default=None, description="The session ends by then.")
     weekdays: list[int] = Field(default_factory=list, max_length=7, description="0 = Monday")
-    earliest_date: dt.date | None = None
-    latest_date: dt.date | None = None
+    earliest_date: InRangeDate | None = None
+    latest_date: InRangeDate | None = None
 
 
 def offer_out(offer: WaitlistOffer) -> WaitlistOfferOut:
@@ -165,10 +166,11 @@ def accept_offer(request: HttpRequest, token: str):
     (``on_waitlist``: still waiting) when someone else got it first, 409 ``offer_expired`` or
     ``offer_closed``; 403 when the safety check refuses."""
     offer = access_own_offer(request.user, token)
-    already = offer.booking_id is not None
-    booking = services.waitlist_offer_accept(offer=offer, client=request.user, now=timezone.now())
+    booking, created = services.waitlist_offer_take(
+        offer=offer, client=request.user, now=timezone.now()
+    )
     booking = access_booking_by_uid(request.user, booking.uid)
-    return Status(200 if already else 201, booking_out(booking, request.user))
+    return Status(201 if created else 200, booking_out(booking, request.user))
 
 
 @router.post("/waitlist/offers/{token}/decline", response=WaitlistOfferOut)

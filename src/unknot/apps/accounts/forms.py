@@ -3,11 +3,11 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from unknot.apps.accounts.models import User
-from unknot.common.forms import StyledFormMixin
+from unknot.common.forms import PlainCharField, StyledFormMixin
 
 
 class SignUpForm(StyledFormMixin, forms.Form):
-    full_name = forms.CharField(max_length=150, label="Your name")
+    full_name = PlainCharField(max_length=150, label="Your name")
     email = forms.EmailField(label="Email address")
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from unknot.common.models import new_uid
+from unknot.common.validators import validate_plain_text
 
 
 class Role(models.TextChoices):
@@ -62,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     uid = models.CharField(max_length=32, unique=True, default=new_uid, editable=False)
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150, blank=True)
+    full_name = models.CharField(max_length=150, blank=True, validators=[validate_plain_text])
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CLIENT)
     practice = models.ForeignKey(
         "practices.Practice",

@@ -50,3 +50,17 @@ class PolicyRefusal(BookingError):
 
 class IdempotencyKeyReused(BookingError):
     code = "idempotency_key_reused"
+
+
+class BookingLimitReached(PolicyRefusal):
+    """The client holds as many upcoming sessions as the practice allows (HTTP 409)."""
+
+    def __init__(self, message: str, **extra) -> None:
+        super().__init__(message, code="booking_limit_reached", **extra)
+
+
+class ClientBusy(PolicyRefusal):
+    """The client already has a session at that time, with any therapist (HTTP 409)."""
+
+    def __init__(self, message: str, **extra) -> None:
+        super().__init__(message, code="client_busy", **extra)

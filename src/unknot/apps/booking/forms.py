@@ -6,7 +6,7 @@ import datetime as dt
 
 from django import forms
 
-from unknot.common.forms import StyledFormMixin
+from unknot.common.forms import InRangeDateField, PlainCharField, StyledFormMixin
 
 ANY = "any"
 
@@ -93,7 +93,7 @@ class ConfirmForm(StyledFormMixin, SlotForm):
 
 
 class CancelForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(
+    reason = PlainCharField(
         label="Reason (optional)",
         required=False,
         max_length=300,
@@ -126,5 +126,5 @@ class ClearanceForm(StyledFormMixin, forms.Form):
 
 
 class ScheduleQueryForm(forms.Form):
-    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    date = InRangeDateField(required=False, input_formats=["%Y-%m-%d"])
     view = forms.ChoiceField(required=False, choices=[("day", "Day"), ("week", "Week")])

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 
 from unknot.common.fields import EncryptedTextField
 from unknot.common.models import TimeStampedModel, new_uid
+from unknot.common.validators import validate_plain_text
 
 MAX_BUSY_SPAN = dt.timedelta(hours=8)
 """Upper bound of any booking's busy range (service ≤ 240 min plus buffers ≤ 2 × 120 min).
@@ -71,7 +72,7 @@ class DateOverride(models.Model):
     date = models.DateField()
     start_time = models.TimeField(null=True, blank=True)
     end_time = models.TimeField(null=True, blank=True)
-    note = models.CharField(max_length=200, blank=True)
+    note = models.CharField(max_length=200, blank=True, validators=[validate_plain_text])
 
     class Meta:
         ordering = ["therapist", "date", "start_time"]
@@ -101,7 +102,7 @@ class TimeOff(models.Model):
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    reason = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=200, blank=True, validators=[validate_plain_text])
 
     class Meta:
         ordering = ["therapist", "starts_at"]
@@ -203,7 +204,9 @@ class Booking(TimeStampedModel):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    cancellation_reason = models.CharField(max_length=300, blank=True)
+    cancellation_reason = models.CharField(
+        max_length=300, blank=True, validators=[validate_plain_text]
+    )
     late_cancellation = models.BooleanField(default=False)
     reschedule_count = models.PositiveSmallIntegerField(default=0)
     late_reschedule = models.BooleanField(default=False)

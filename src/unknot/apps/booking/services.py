@@ -17,10 +17,11 @@ import logging
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef
 
-from unknot.apps.booking import hooks, mappers
+from unknot.apps.booking import hooks, limits, mappers
 from unknot.apps.booking.availability import find_slots
 from unknot.apps.booking.errors import (
     BookingError,
+    ClientBusy,
     IdempotencyKeyReused,
     NotBookable,
     OutsideBookingWindow,
@@ -461,7 +462,9 @@ def _create_with(
             with transaction.atomic():
                 # Serialise bookings per therapist on PostgreSQL (SQLite serialises all writers),
                 # then check the therapist as the lock holds them: active, practising the
-                # technique, the service of their practice, a licence valid on the day.
+                # technique, the service of their practice, a licence valid on the day. The
+                # client is locked first: their cap and their other sessions (limits.py).
+                limits.lock_client(client.pk)
                 locked = _lock_therapist(therapist.pk, technique_id=service.technique_id)
                 target = _resolve_service(
                     therapist=locked, service=service, practises=locked.practises
@@ -469,6 +472,13 @@ def _create_with(
                 _licence_check(locked, start)
                 spec = mappers.spec_for(target)
                 slot = _check_free(therapist=locked, service=target, start=start, now=now)
+                limits.check_new_booking(
+                    client_id=client.pk,
+                    practice=locked.practice,
+                    start=slot.start,
+                    end=slot.end,
+                    now=now,
+                )
                 needed = spec.occupied(slot.start)
                 room = _claim_room(service=target, needed=needed)
                 # The hooks' adjusters shape the snapshot before the insert (a copy: a series
@@ -527,6 +537,8 @@ def _create_with(
                 continue
             if "therapist_overlap" in name:
                 raise SlotTaken("That time was just taken.") from error
+            if "client_overlap" in name:
+                raise ClientBusy("You already have a session at that time.") from error
             raise
         except OperationalError as error:
             # Two bookings of different therapists racing for the same room can each wait on
@@ -689,6 +701,12 @@ def booking_reschedule(
                 start=new_start,
                 now=now,
                 ignore_booking=booking,
+            )
+            limits.check_client_free(
+                client_id=booking.client_id,
+                start=slot.start,
+                end=slot.end,
+                ignore_ids=(booking.pk,),
             )
             spec = mappers.spec_for(booking.service)
             needed = spec.occupied(slot.start)
@@ -858,9 +876,12 @@ def booking_series_move(
             try:
                 _licence_check(row.therapist, start)
                 slot = _check_free(therapist=row.therapist, service=target, start=start, now=now)
+                limits.check_client_free(
+                    client_id=row.client_id, start=slot.start, end=slot.end, ignore_ids=(row.pk,)
+                )
                 needed = mappers.spec_for(target).occupied(slot.start)
                 room = _free_room(service=target, needed=needed, prefer=row.room, ignore=None)
-            except (SlotTaken, OutsideBookingWindow, NotBookable) as error:
+            except (SlotTaken, OutsideBookingWindow, NotBookable, ClientBusy) as error:
                 conflicts.append(_conflict(index, start, error))
                 continue
             previous = {"start": row.starts_at.isoformat(), "service": row.service_id}

@@ -696,6 +696,9 @@ def _book(request: HttpRequest, choice: Choice, start, now, context: dict) -> Ht
     except (OutsideBookingWindow, NotBookable, IdempotencyKeyReused) as error:
         context["error"] = error.message
         return _render_confirm(request, choice, start, now, context, status=400)
+    except PolicyRefusal as error:  # the client's cap, or another session at that time
+        context["error"] = error.message
+        return _render_confirm(request, choice, start, now, context, status=409)
     request.session.pop(PENDING_SLOT, None)
     if booking.status == BookingStatus.PENDING:
         messages.warning(

@@ -54,12 +54,42 @@ def read_intake_json(raw: bytes | str) -> object:
         raise IntakeError([FieldProblem("intake", f"is not valid JSON ({detail})")]) from None
 
 
+def _list_bounds() -> dict[tuple[str, ...], int]:
+    cat = load_catalogue()
+    return {
+        ("symptoms",): len(cat.symptoms),
+        ("regions",): len(cat.regions),
+        ("goals",): len(cat.goals),
+        ("health", "conditions"): len(cat.conditions),
+        ("health", "red_flags"): len(cat.red_flags),
+    }
+
+
+def _refuse_long_lists(data: object) -> None:
+    """A list longer than the catalogue has values is refused before it is read item by item
+    (20,000 unknown values were each reported, with the valid values, in a 5 MB answer)."""
+    if not isinstance(data, dict):
+        return
+    problems = []
+    for path, most in _list_bounds().items():
+        value: object = data
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, list) and len(value) > most:
+            problems.append(
+                FieldProblem(".".join(path), f"lists at most {most} values, got {len(value)}")
+            )
+    if problems:
+        raise IntakeError(problems)
+
+
 def assess_data(data: object) -> tuple[Intake, Assessment]:
     """Validate a new intake dict and assess it. Raises :class:`IntakeError` with every problem.
 
     A new intake must answer the health questions or say none of them apply: one without a
     health section is refused, never taken as healthy.
     """
+    _refuse_long_lists(data)
     intake = parse_intake(data, require_health=True)
     return intake, assess(intake)
 
@@ -116,6 +146,7 @@ def intake_json_schema() -> dict[str, Any]:
         return {
             "type": "array",
             "uniqueItems": True,
+            "maxItems": len(values),
             "items": {"type": "string", "enum": list(values)},
         }
 

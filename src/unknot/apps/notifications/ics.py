@@ -9,8 +9,13 @@ Times are written in the practice's own zone (``DTSTART;TZID=Europe/London:…``
 VTIMEZONE describing that zone's rules over the events' dates, so a session at 10:00 stays at
 10:00 local time on both sides of a daylight-saving change.
 
-Nothing health-related goes in: no flags, no notes, no assessment; the summary names the
-practice (for the client) or the client and the service (for the therapist).
+Nothing health-related goes in: no flags, no notes, no assessment, no clearance; the summary
+names the practice (for the client) or the client and the service (for the therapist).
+
+A therapist's feed ends up in a third-party calendar service, so by default it names each
+client by their initials only and carries no attendee (no client name or email address); the
+therapist may choose full names for their feed (``CalendarFeed.show_client_names``). A
+client's own files and feed carry only their own name and address.
 """
 
 from __future__ import annotations
@@ -69,10 +74,21 @@ def attendee_address(user, *, status: str) -> vCalAddress:
     return attendee
 
 
-def summary_for(booking, *, audience: str) -> str:
+def initials(name: str) -> str:
+    """ "Ana María López" -> "A. M. L."; a name with no letters -> "Client"."""
+    letters = [word[0].upper() for word in name.split() if word[:1].isalpha()]
+    return " ".join(f"{letter}." for letter in letters) or "Client"
+
+
+def client_label(booking, *, full_names: bool) -> str:
+    name = booking.client.get_full_name()
+    return (name or "Client") if full_names else initials(name)
+
+
+def summary_for(booking, *, audience: str, full_names: bool = False) -> str:
     if audience == "therapist":
         return (
-            f"{booking.client.get_full_name()} · {booking.technique.name} "
+            f"{client_label(booking, full_names=full_names)} · {booking.technique.name} "
             f"({booking.service.duration_minutes} min)"
         )
     return f"Appointment at {booking.practice.name}"
@@ -91,8 +107,14 @@ def description_for(booking, *, audience: str) -> str:
     return "\n".join(lines)
 
 
-def booking_event(booking, *, stamp: dt.datetime, audience: str = "client") -> Event:
-    """The VEVENT for ``booking``: stable UID, current SEQUENCE, local times with TZID."""
+def booking_event(
+    booking, *, stamp: dt.datetime, audience: str = "client", full_names: bool = False
+) -> Event:
+    """The VEVENT for ``booking``: stable UID, current SEQUENCE, local times with TZID.
+
+    ``full_names`` (therapist audience only) names the client in full and lists them as
+    attendee; otherwise the client appears by initials and not as an attendee.
+    """
     tz = ZoneInfo(booking.practice.time_zone)
     event = Event()
     event.add("uid", event_uid(booking))
@@ -102,14 +124,15 @@ def booking_event(booking, *, stamp: dt.datetime, audience: str = "client") -> E
     event.add("last-modified", booking.updated_at.astimezone(dt.UTC))
     event.add("dtstart", booking.starts_at.astimezone(tz))
     event.add("dtend", booking.ends_at.astimezone(tz))
-    event.add("summary", summary_for(booking, audience=audience))
+    event.add("summary", summary_for(booking, audience=audience, full_names=full_names))
     event.add("description", description_for(booking, audience=audience))
     event.add("location", location_of(booking))
     event.add("status", STATUS_BY_BOOKING.get(booking.status, "CONFIRMED"))
     event.add("transp", "TRANSPARENT" if booking.status == "cancelled" else "OPAQUE")
     event.add("class", "PRIVATE")
     event.add("organizer", organizer_address(booking.practice))
-    event.add("attendee", attendee_address(booking.client, status=booking.status))
+    if audience != "therapist" or full_names:
+        event.add("attendee", attendee_address(booking.client, status=booking.status))
     return event
 
 
@@ -120,6 +143,7 @@ def build_calendar(
     method: str | None,
     audience: str = "client",
     name: str | None = None,
+    full_names: bool = False,
 ) -> Calendar:
     """A VCALENDAR holding one VEVENT per booking and the VTIMEZONEs they use.
 
@@ -137,7 +161,9 @@ def build_calendar(
         calendar.add("x-published-ttl", "PT1H")
     dates: list[dt.date] = []
     for booking in bookings:
-        calendar.add_component(booking_event(booking, stamp=stamp, audience=audience))
+        calendar.add_component(
+            booking_event(booking, stamp=stamp, audience=audience, full_names=full_names)
+        )
         local = booking.starts_at.astimezone(ZoneInfo(booking.practice.time_zone))
         dates.append(local.date())
     if dates:

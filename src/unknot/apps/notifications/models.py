@@ -113,6 +113,13 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
+    show_client_names = models.BooleanField(
+        default=False,
+        help_text=(
+            "A therapist's feed shows clients' initials unless they choose full names: the "
+            "feed is copied into a third-party calendar service."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

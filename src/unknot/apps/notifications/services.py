@@ -383,6 +383,13 @@ def calendar_feed_revoke(*, user, now: dt.datetime) -> int:
         )
 
 
+def calendar_feed_show_names(*, user, show: bool) -> int:
+    """Choose full client names (``show``) or initials for ``user``'s active feed."""
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
+        show_client_names=show
+    )
+
+
 def calendar_feed_fetched(*, feed: CalendarFeed, now: dt.datetime) -> None:
     """Note when a calendar app last read the feed (at most once a minute, to spare writes)."""
     if feed.last_fetched_at is None or now - feed.last_fetched_at > dt.timedelta(minutes=1):

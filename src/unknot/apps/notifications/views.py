@@ -21,6 +21,7 @@ from unknot.apps.notifications.services import (
     calendar_feed_fetched,
     calendar_feed_issue,
     calendar_feed_revoke,
+    calendar_feed_show_names,
 )
 
 
@@ -37,6 +38,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         method=None,
         audience=audience,
         name=name,
+        full_names=feed.show_client_names,
     )
     calendar_feed_fetched(feed=feed, now=now)
     response = HttpResponse(ics.to_bytes(calendar), content_type="text/calendar; charset=utf-8")
@@ -59,6 +61,14 @@ def subscription(request: HttpRequest) -> HttpResponse:
         if action == "issue":
             calendar_feed_issue(user=request.user, now=now)
             notice = "Your calendar address is ready. Any earlier address no longer works."
+        elif action == "names":
+            full = request.POST.get("show_client_names") == "on"
+            calendar_feed_show_names(user=request.user, show=full)
+            notice = (
+                "Your calendar now shows clients' full names."
+                if full
+                else "Your calendar now shows clients' initials only."
+            )
         elif action == "revoke":
             calendar_feed_revoke(user=request.user, now=now)
             notice = "Your calendar address is off. Calendars subscribed to it stop updating."

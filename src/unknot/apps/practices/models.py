@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from unknot.common.models import TimeStampedModel
+from unknot.common.validators import validate_plain_text
 
 
 def validate_time_zone(value: str) -> None:
@@ -23,10 +24,10 @@ class Practice(TimeStampedModel):
     Booking rules (notice, window, cut-offs) are data staff edit, not Django settings.
     """
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_plain_text])
     slug = models.SlugField(unique=True)
     address = models.TextField()
-    phone = models.CharField(max_length=40)
+    phone = models.CharField(max_length=40, validators=[validate_plain_text])
     email = models.EmailField(blank=True)
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     cancellation_cutoff_hours = models.PositiveSmallIntegerField(
@@ -65,6 +66,14 @@ class Practice(TimeStampedModel):
             "at once."
         ),
     )
+    max_open_bookings_per_client = models.PositiveSmallIntegerField(
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=(
+            "How many upcoming sessions one client may hold at once. A program may hold more, "
+            "up to its own length, when it is the client's only upcoming booking."
+        ),
+    )
     slot_step_minutes = models.PositiveSmallIntegerField(
         default=15,
         validators=[MinValueValidator(5), MaxValueValidator(120)],
@@ -86,7 +95,7 @@ class Technique(models.Model):
     """
 
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_plain_text])
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -109,7 +118,7 @@ class Room(TimeStampedModel):
     """A treatment space. ``techniques`` lists what it suits (Thai yoga needs a floor mat)."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_plain_text])
     kind = models.CharField(max_length=8, choices=RoomKind.choices, default=RoomKind.TABLE)
     techniques = models.ManyToManyField(Technique, related_name="rooms", blank=True)
     is_active = models.BooleanField(default=True)

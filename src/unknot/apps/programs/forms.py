@@ -10,7 +10,8 @@ from unknot.apps.booking.models import Weekday
 from unknot.apps.practices.models import Technique
 from unknot.apps.programs.models import MAX_EVERY_DAYS, MAX_SESSIONS
 from unknot.apps.therapists.models import Therapist
-from unknot.common.forms import DatePicker, StyledFormMixin, TimePicker
+from unknot.common.forms import DatePicker, InRangeDateField, StyledFormMixin, TimePicker
+from unknot.common.validators import datetime_in_range
 
 ANY = "any"
 INTERVALS = [
@@ -22,7 +23,8 @@ INTERVALS = [
 
 
 def parse_instant(value: str) -> dt.datetime | None:
-    """An ISO 8601 date-time with its offset, or None (an instant must name its offset)."""
+    """An ISO 8601 date-time with its offset, between 2000 and 2100, or None (an instant must
+    name its offset)."""
     value = (value or "").strip()
     if not value or len(value) > 40:
         return None
@@ -30,7 +32,9 @@ def parse_instant(value: str) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else None
+    if parsed.tzinfo is None or not datetime_in_range(parsed):
+        return None
+    return parsed
 
 
 class _BuilderFields(forms.Form):
@@ -41,7 +45,7 @@ class _BuilderFields(forms.Form):
     therapist = forms.ChoiceField(label="Therapist", choices=())
     weekday = forms.TypedChoiceField(coerce=int, choices=Weekday.choices, label="Day of the week")
     time = forms.TimeField(label="Time", widget=TimePicker())
-    starting = forms.DateField(
+    starting = InRangeDateField(
         label="Starting from",
         help_text="The first session is on the chosen day of the week on or after this date.",
         widget=DatePicker(),
@@ -111,7 +115,7 @@ class SeriesForm(forms.Form):
 
 
 class RescheduleForm(StyledFormMixin, forms.Form):
-    day = forms.DateField(label="New date", widget=DatePicker())
+    day = InRangeDateField(label="New date", widget=DatePicker())
     time = forms.TimeField(label="New time", widget=TimePicker())
 
 
@@ -137,5 +141,5 @@ class AdjustForm(StyledFormMixin, _AdjustFields):
 
 
 class MoveRestForm(StyledFormMixin, forms.Form):
-    day = forms.DateField(label="Date of the next session", widget=DatePicker())
+    day = InRangeDateField(label="Date of the next session", widget=DatePicker())
     time = forms.TimeField(label="Time", widget=TimePicker())

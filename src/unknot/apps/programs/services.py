@@ -23,6 +23,7 @@ from unknot.apps.booking.errors import (
     PolicyRefusal,
     SlotTaken,
 )
+from unknot.apps.booking.limits import program_booking
 from unknot.apps.booking.models import Booking, BookingStatus
 from unknot.apps.booking.safety import screen_for_booking
 from unknot.apps.booking.services import (
@@ -179,19 +180,27 @@ def program_book(
                 request_fingerprint=fingerprint,
             )
             bookings = []
-            for session in plan.sessions:
-                booking, _ = booking_create(
-                    client=client,
-                    service=plan.service,
-                    start=session.start,
-                    now=now,
-                    therapist=session.therapist,
-                    created_by=client,
-                    notify=False,
-                    screening=screening,
-                )
-                ProgramSession.objects.create(program=program, booking=booking, index=session.index)
-                bookings.append(booking)
+            with program_booking(
+                client_id=client.pk,
+                practice=plan.service.practice,
+                sessions=len(plan.sessions),
+                now=now,
+            ):
+                for session in plan.sessions:
+                    booking, _ = booking_create(
+                        client=client,
+                        service=plan.service,
+                        start=session.start,
+                        now=now,
+                        therapist=session.therapist,
+                        created_by=client,
+                        notify=False,
+                        screening=screening,
+                    )
+                    ProgramSession.objects.create(
+                        program=program, booking=booking, index=session.index
+                    )
+                    bookings.append(booking)
             _announce("booked", program, bookings)
             return program, True
     except (_Conflict, SlotTaken, OutsideBookingWindow):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from unknot.apps.questions.models import ANSWER_MAX, BODY_MAX, BODY_MIN, NAME_MAX, QuestionTopic
-from unknot.common.forms import StyledFormMixin
+from unknot.common.forms import PlainCharField, StyledFormMixin
 
 HONEYPOT = "website"
 
@@ -24,7 +24,7 @@ class AskForm(StyledFormMixin, forms.Form):
             "back. Please do not include details you would not want in an email."
         ),
     )
-    name = forms.CharField(
+    name = PlainCharField(
         label="Your first name (optional)",
         max_length=NAME_MAX,
         required=False,

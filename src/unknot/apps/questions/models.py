@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from unknot.common.models import TimeStampedModel, new_uid
+from unknot.common.validators import validate_plain_text
 
 BODY_MIN = 10
 BODY_MAX = 2000
@@ -47,7 +48,7 @@ class Question(TimeStampedModel):
         help_text="Empty when a visitor asked without signing in.",
     )
     asker_email = models.EmailField(help_text="Where the answer is sent.")
-    asker_name = models.CharField(max_length=NAME_MAX, blank=True)
+    asker_name = models.CharField(max_length=NAME_MAX, blank=True, validators=[validate_plain_text])
     topic = models.CharField(
         max_length=16, choices=QuestionTopic.choices, default=QuestionTopic.OTHER
     )
@@ -86,6 +87,9 @@ class Question(TimeStampedModel):
                 condition=Q(published_at__isnull=True)
                 | (Q(consent_to_publish=True) & Q(status="answered")),
                 name="question_published_only_with_consent",
+                violation_error_message=(
+                    "Only an answered question whose asker agreed to publication can be published."
+                ),
             ),
             models.CheckConstraint(condition=~Q(body=""), name="question_body_not_empty"),
         ]

@@ -21,6 +21,7 @@ from unknot.apps.questions.models import (
     QuestionStatus,
     QuestionTopic,
 )
+from unknot.common.validators import plain_text_problem
 
 MAX_LINKS = 2
 LINK = re.compile(r"(https?://|www\.)", re.IGNORECASE)
@@ -94,6 +95,9 @@ def question_ask(
         raise QuestionRefused(
             f"Please keep your name under {NAME_MAX} characters.", code="too_long", field="name"
         )
+    problem = plain_text_problem(name)
+    if problem is not None:
+        raise QuestionRefused(problem, code="invisible_character", field="name")
     if topic not in QuestionTopic.values:
         raise QuestionRefused("Choose one of the topics.", code="invalid_topic", field="topic")
     with transaction.atomic():

@@ -10,13 +10,14 @@ from django.db import models
 from django.db.models import Q
 
 from unknot.common.models import TimeStampedModel, new_uid
+from unknot.common.validators import validate_plain_text
 
 
 class Language(models.Model):
     """A language a therapist can hold a session in (ISO 639-1 code)."""
 
     code = models.CharField(max_length=8, unique=True)
-    name = models.CharField(max_length=60)
+    name = models.CharField(max_length=60, validators=[validate_plain_text])
 
     class Meta:
         ordering = ["name"]
@@ -40,11 +41,11 @@ class Therapist(TimeStampedModel):
         "practices.Practice", on_delete=models.PROTECT, related_name="therapists"
     )
     slug = models.SlugField(unique=True, help_text="Used in the profile's address.")
-    display_name = models.CharField(max_length=120)
+    display_name = models.CharField(max_length=120, validators=[validate_plain_text])
     photo = models.ImageField(upload_to="therapists/", blank=True)
     bio = models.TextField(blank=True)
-    licence_number = models.CharField(max_length=60)
-    licence_jurisdiction = models.CharField(max_length=120)
+    licence_number = models.CharField(max_length=60, validators=[validate_plain_text])
+    licence_jurisdiction = models.CharField(max_length=120, validators=[validate_plain_text])
     licence_expires_on = models.DateField()
     licence_verified_at = models.DateTimeField(null=True, blank=True)
     licence_verified_by = models.ForeignKey(
@@ -91,8 +92,8 @@ class Certification(models.Model):
     """A training course or certificate, optionally in one technique."""
 
     therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="training")
-    title = models.CharField(max_length=160)
-    issuer = models.CharField(max_length=160)
+    title = models.CharField(max_length=160, validators=[validate_plain_text])
+    issuer = models.CharField(max_length=160, validators=[validate_plain_text])
     year = models.PositiveSmallIntegerField()
     technique = models.ForeignKey(
         "practices.Technique", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -7,7 +7,7 @@ from django import forms
 from unknot.apps.booking.models import Weekday
 from unknot.apps.practices.models import Technique
 from unknot.apps.therapists.models import Therapist
-from unknot.common.forms import DatePicker, StyledFormMixin, TimePicker
+from unknot.common.forms import DatePicker, InRangeDateField, StyledFormMixin, TimePicker
 
 ANY = ""
 
@@ -34,8 +34,8 @@ class _JoinFields(forms.Form):
         label="Finished by",
         widget=TimePicker(),
     )
-    earliest_date = forms.DateField(required=False, label="From", widget=DatePicker())
-    latest_date = forms.DateField(required=False, label="Until", widget=DatePicker())
+    earliest_date = InRangeDateField(required=False, label="From", widget=DatePicker())
+    latest_date = InRangeDateField(required=False, label="Until", widget=DatePicker())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -282,9 +282,17 @@ def waitlist_expire_due(*, now: dt.datetime) -> int:
 
 
 def waitlist_offer_accept(*, offer: WaitlistOffer, client, now: dt.datetime) -> Booking:
-    """Book the offered slot for the offer's client. Exactly one of several accepts wins.
+    """Book the offered slot for the offer's client; see ``waitlist_offer_take``."""
+    booking, _created = waitlist_offer_take(offer=offer, client=client, now=now)
+    return booking
 
-    Accepting twice returns the same booking.
+
+def waitlist_offer_take(*, offer: WaitlistOffer, client, now: dt.datetime) -> tuple[Booking, bool]:
+    """Book the offered slot for the offer's client: ``(booking, created)``.
+
+    Exactly one of several accepts books (``created``); every other one, simultaneous or
+    later, returns the same booking with ``created=False``. Which one it is is decided under
+    the offer's row lock, never from a read made before it.
 
     Raises:
         PolicyRefusal: ``offer_expired`` or ``offer_closed``.
@@ -302,7 +310,7 @@ def waitlist_offer_accept(*, offer: WaitlistOffer, client, now: dt.datetime) -> 
             .get(pk=offer.pk)
         )
         if offer.status == OfferStatus.ACCEPTED and offer.booking is not None:
-            return offer.booking
+            return offer.booking, False
         if offer.status != OfferStatus.OFFERED:
             raise PolicyRefusal(_closed_message(offer), code="offer_closed")
         if offer.expires_at <= now:
@@ -333,7 +341,7 @@ def waitlist_offer_accept(*, offer: WaitlistOffer, client, now: dt.datetime) -> 
                 ).exclude(pk=offer.pk):
                     _close(other, OfferStatus.SUPERSEDED, now)
                     _pass_on(other)
-                return booking
+                return booking, True
     if expired:
         raise PolicyRefusal(
             "This offer has expired and the time went to the next person waiting. You are "

@@ -165,7 +165,8 @@ INSTALLED_APPS += [
 ]
 MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
 MIDDLEWARE.insert(2, "unknot.common.middleware.SecurityHeadersMiddleware")
-MIDDLEWARE.insert(3, "unknot.common.middleware.RejectNulCharactersMiddleware")
+MIDDLEWARE.insert(3, "unknot.common.middleware.RequestBodyMiddleware")
+MIDDLEWARE.insert(4, "unknot.common.middleware.RejectNulCharactersMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
@@ -213,6 +214,9 @@ UNKNOT_RATE_LIMITS = {
     "assessment": e.env.str("UNKNOT_RATE_ASSESSMENT", default="300/h"),
     "questions": e.env.str("UNKNOT_RATE_QUESTIONS", default="20/h"),
     "two-factor": e.env.str("UNKNOT_RATE_TWO_FACTOR", default="60/h"),
+    # Per client: creating bookings (pages, API, waitlist accepts) and programs (incl. previews).
+    "booking": e.env.str("UNKNOT_RATE_BOOKING", default="30/h"),
+    "program": e.env.str("UNKNOT_RATE_PROGRAM", default="60/h"),
 }
 RATELIMIT_IP_META_KEY = "unknot.common.ratelimit.client_ip"
 RATELIMIT_USE_CACHE = "default"
@@ -221,6 +225,7 @@ RATELIMIT_FAIL_OPEN = True
 
 # The API's page size has a ceiling: a huge ?limit= is a 422, not a slow or failing query.
 NINJA_PAGINATION_MAX_LIMIT = 200
+NINJA_PAGINATION_CLASS = "unknot.api.pagination.Pagination"
 
 # Two-factor (TOTP and recovery codes).
 OTP_TOTP_ISSUER = "Unknot"
