@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practices', '0004_plain_text_names'),
+        ("practices", "0005_plain_text_names"),
     ]
 
     operations = [

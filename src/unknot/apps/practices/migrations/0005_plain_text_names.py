@@ -8,7 +8,7 @@ import unknot.common.validators
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practices', '0003_practice_policies'),
+        ("practices", "0004_two_factor_required_by_default"),
     ]
 
     operations = [

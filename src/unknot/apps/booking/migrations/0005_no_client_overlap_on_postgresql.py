@@ -30,5 +30,5 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("booking", "0003_plain_text_names")]
+    dependencies = [("booking", "0004_plain_text_names")]
     operations = [migrations.RunPython(add, remove, elidable=False)]

@@ -8,7 +8,7 @@ import unknot.common.validators
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0002_no_overlap_on_postgresql'),
+        ("booking", "0003_encrypt_clinical_text"),
     ]
 
     operations = [

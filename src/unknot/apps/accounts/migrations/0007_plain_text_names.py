@@ -8,7 +8,7 @@ import unknot.common.validators
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_owner_role'),
+        ("accounts", "0006_signup_request"),
     ]
 
     operations = [
