@@ -142,6 +142,7 @@ def healthy_intake() -> dict:
 
 def create_practice(workload: Workload, progress_bar) -> dict:
     """Practice, services, rooms, therapists, hours and clients (with assessments and tokens)."""
+    from django.conf import settings
     from django.db import transaction
     from django.utils import timezone
 
@@ -255,6 +256,9 @@ def create_practice(workload: Workload, progress_bar) -> dict:
                 user=client,
                 key_hash=hashlib.sha256(token.encode()).hexdigest(),
                 prefix=token[:12],
+                name="benchmark",
+                created_at=now,
+                expires_at=now + dt.timedelta(days=settings.UNKNOT_API_TOKEN_DAYS),
             )
             for client, token in zip(clients, tokens, strict=True)
         )

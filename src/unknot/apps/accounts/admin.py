@@ -16,6 +16,7 @@ from unknot.apps.accounts.models import (
     PRACTICE_MEMBER_ROLES,
     PRACTICE_STAFF_ROLES,
     ApiToken,
+    SignUpRequest,
     User,
 )
 from unknot.common.admin import PracticeScopedAdmin, is_back_office_user
@@ -204,3 +205,26 @@ class ApiTokenAdmin(PracticeScopedAdmin):
 
         count = api_tokens_revoke(tokens=queryset, now=timezone.now())
         self.message_user(request, f"{count} token(s) revoked.")
+
+
+@admin.register(SignUpRequest)
+class SignUpRequestAdmin(admin.ModelAdmin):
+    """Sign-ups waiting for their email link: belong to no practice, so superusers only, and
+    read-only (the hashed password is never shown)."""
+
+    list_display = ["email", "created_at", "used_at"]
+    fields = ["uid", "email", "full_name", "created_at", "used_at"]
+    readonly_fields = fields
+    search_fields = ["email"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
