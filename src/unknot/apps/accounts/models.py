@@ -146,7 +146,7 @@ class ApiToken(models.Model):
 
     uid = models.CharField(max_length=32, unique=True, default=new_uid, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, default="API token")
+    name = models.CharField(max_length=100, default="API token", validators=[validate_plain_text])
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(
         max_length=12, help_text="The first characters, to tell tokens apart."
@@ -182,7 +182,7 @@ class SignUpRequest(models.Model):
 
     uid = models.CharField(max_length=32, unique=True, default=new_uid, editable=False)
     email = models.EmailField()
-    full_name = models.CharField(max_length=150, blank=True)
+    full_name = models.CharField(max_length=150, blank=True, validators=[validate_plain_text])
     password = models.CharField(max_length=128)
     next_url = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from unknot.common.fields import EncryptedTextField
 from unknot.common.models import TimeStampedModel, new_uid
+from unknot.common.validators import validate_plain_text
 
 
 class ConsentKind(models.TextChoices):
@@ -94,6 +95,7 @@ class AuditEntry(models.Model):
     reason = models.CharField(
         max_length=300,
         blank=True,
+        validators=[validate_plain_text],
         help_text="Why the actor could open it: own record, treating therapist, practice owner, "
         "or the reason typed for a break-glass read or a records request.",
     )
@@ -232,7 +234,7 @@ class AccessGrant(models.Model):
         related_name="access_grants",
         help_text="The practice whose records it opens (none for an administrator).",
     )
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(max_length=300, validators=[validate_plain_text])
     granted_at = models.DateTimeField()
     expires_at = models.DateTimeField()
 
