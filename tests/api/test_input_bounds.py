@@ -121,3 +121,15 @@ def test_a_schema_error_list_is_capped_with_its_total():
     assert len(body["errors"]) <= MAX_ERRORS
     assert body["errors_total"] >= len(body["errors"])
     assert all(len(e["message"]) <= 300 for e in body["errors"])
+
+
+def test_a_sites_map_larger_than_the_catalogue_is_refused_briefly(client):
+    sites = {f"c{n}": ["left-leg"] for n in range(5000)}
+    response = client.post(
+        "/api/v1/assessments",
+        {"health": {"sites": sites}},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert len(response.content) < 5000
+    assert "health.sites" in response.content.decode()

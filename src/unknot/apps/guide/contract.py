@@ -79,6 +79,13 @@ def _refuse_long_lists(data: object) -> None:
             problems.append(
                 FieldProblem(".".join(path), f"lists at most {most} values, got {len(value)}")
             )
+    health = data.get("health")
+    sites = health.get("sites") if isinstance(health, dict) else None
+    most = len(load_catalogue().conditions) if isinstance(sites, dict) else 0
+    if isinstance(sites, dict) and len(sites) > most:
+        problems.append(
+            FieldProblem("health.sites", f"names at most {most} conditions, got {len(sites)}")
+        )
     if problems:
         raise IntakeError(problems)
 
@@ -194,6 +201,8 @@ def intake_json_schema() -> dict[str, Any]:
                             "sites": {
                                 "type": "object",
                                 "description": "Where a ticked local condition is.",
+                                "maxProperties": len(cat.conditions),
+                                "propertyNames": {"type": "string", "maxLength": 64},
                                 "additionalProperties": slugs(SITES),
                             },
                             "conditions": slugs(cat.conditions),
