@@ -61,7 +61,11 @@ def post_json(url: str, body: dict, token: str, key: str, timeout: float = 30.0)
 def test_sigkill_between_the_booking_row_and_its_event_leaves_no_trace(tmp_path):
     world = build_world()
     bookings_before = Booking.objects.count()
-    start = world.booking.starts_at.astimezone(ZoneInfo("Europe/London")) + dt.timedelta(hours=4)
+    # 15:30 on the day of the world's booking: free whichever weekday the world's program and
+    # bookings fall on (at 14:00 they can share a Monday with the program).
+    start = world.booking.starts_at.astimezone(ZoneInfo("Europe/London")) + dt.timedelta(
+        hours=5, minutes=30
+    )
     body = {"technique": "swedish", "therapist": world.ben.uid, "start": start.isoformat()}
     token = world.tokens["client"]
     before = all_rows()
@@ -83,7 +87,7 @@ def test_sigkill_between_the_booking_row_and_its_event_leaves_no_trace(tmp_path)
         deadline = time.monotonic() + 60
         while not pause.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert pause.exists(), "the server never reached the pause inside the booking"
+        assert pause.exists(), f"the server never reached the pause inside the booking: {outcome}"
         note = json.loads(pause.read_text())
         assert note["in_transaction"] and note["row_written"]
 
@@ -117,7 +121,9 @@ def test_sigkill_in_the_middle_of_booking_a_program_leaves_no_trace(tmp_path):
 
     world = build_world()
     programs_before = list(Program.objects.values_list("pk", flat=True))
-    start = world.booking.starts_at.astimezone(ZoneInfo("Europe/London")) + dt.timedelta(hours=4)
+    start = world.booking.starts_at.astimezone(ZoneInfo("Europe/London")) + dt.timedelta(
+        hours=5, minutes=30
+    )
     body = {
         "technique": "swedish",
         "therapist": world.ben.uid,
