@@ -94,8 +94,13 @@ def test_book_a_ten_week_program_from_the_plan(page, practice):
         first_day + dt.timedelta(weeks=i) for i in range(10) if i != 8
     ]
 
-    # Cancel one session: the other nine stay.
-    page.get_by_role("button", name="Cancel session 3").click()
+    # Cancel one session: it asks first, with the terms, and nothing changes until confirmed.
+    page.get_by_role("link", name="Cancel session 3").click()
+    expect(page.get_by_role("heading", name="Cancel session 3?")).to_be_visible()
+    expect(page.get_by_text("Cancelling now is free")).to_be_visible()
+    assert Booking.objects.filter(client=ana, status="confirmed").count() == 10
+    page.get_by_role("button", name="Yes, cancel session 3").click()
+    # The other nine stay.
     expect(page.get_by_role("status").first).to_contain_text("Session 3 is cancelled")
     expect(page.get_by_test_id("session")).to_have_count(9)
     assert Booking.objects.filter(client=ana, status="confirmed").count() == 9
