@@ -110,6 +110,17 @@ def database_url() -> dict:
     return env.db_url("DATABASE_URL", default=default)
 
 
+def database_replica_url() -> dict | None:
+    """DATABASE_REPLICA_URL (a streaming replica of the primary) as a DATABASES entry, or None."""
+    if not env.str("DATABASE_REPLICA_URL", default=""):
+        return None
+    return env.db_url("DATABASE_REPLICA_URL")
+
+
+REPLICA_PIN_SECONDS = env.int("UNKNOT_REPLICA_PIN_SECONDS", default=15)
+"""How long a browser that has just written reads only from the primary (read-your-writes)."""
+
+
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

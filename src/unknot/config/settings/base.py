@@ -91,6 +91,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 
+_replica = e.database_replica_url()
+if _replica is not None:
+    # A read-only streaming copy of the primary; the router sends only reads that may lag there
+    # (unknot.common.db_router and its decision record). Tests never migrate it.
+    _replica.update(ATOMIC_REQUESTS=False, CONN_MAX_AGE=0, TEST={"MIRROR": "default"})
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["unknot.common.db_router.ReplicaRouter"]
+REPLICA_PIN_SECONDS = e.REPLICA_PIN_SECONDS
+REPLICA_READ_VIEWS = frozenset(
+    {
+        # Pages and API reads that may show data a few seconds old: public reference data.
+        "therapists:directory",
+        "therapists:profile",
+        "guide:technique_list",
+        "guide:technique_detail",
+        "evidence:index",
+        "api-v1:list_therapists",
+        "api-v1:list_techniques",
+        "api-v1:list_evidence",
+        "api-v1:get_evidence",
+    }
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -176,6 +199,7 @@ MIDDLEWARE.insert(
     "unknot.apps.accounts.middleware.TwoFactorMiddleware",
 )
 MIDDLEWARE += [
+    "unknot.common.db_router.ReplicaRoutingMiddleware",
     "unknot.common.middleware.RateLimitMiddleware",
     "unknot.common.middleware.ApiErrorsAsJsonMiddleware",
     "unknot.common.middleware.DatabaseUnavailableMiddleware",
