@@ -20,6 +20,7 @@ from unknot.apps.booking import services
 from unknot.apps.booking.errors import IdempotencyKeyReused, NotBookable, SafetyRefusal, SlotTaken
 from unknot.apps.booking.models import Booking, BookingStatus
 from unknot.apps.booking.selectors import live_bookings_in
+from unknot.apps.booking.services import checks
 from unknot.apps.practices.models import Practice, Room, Service, Technique
 from unknot.apps.therapists.models import Therapist
 from unknot.domain import scheduling as s
@@ -174,20 +175,18 @@ def test_the_room_is_the_first_free_by_name_in_one_query(
     service = setup["service"]
     overlapping = s.TimeRange(at(1, 11), at(1, 12, 15))
     with django_assert_num_queries(1):
-        room = services._free_room(service=service, needed=overlapping, ignore=None)
+        room = checks.free_room(service=service, needed=overlapping)
     assert room == setup["room_b"]
     with django_assert_num_queries(1):
-        after = services._free_room(
-            service=service, needed=s.TimeRange(at(1, 11, 15), at(1, 12, 30)), ignore=None
-        )
+        after = checks.free_room(service=service, needed=s.TimeRange(at(1, 11, 15), at(1, 12, 30)))
     assert after == setup["room_a"]  # back to back with the buffer's end is free
     Room.objects.filter(pk=setup["room_b"].pk).update(is_active=False)
     with pytest.raises(SlotTaken):
-        services._free_room(service=service, needed=overlapping, ignore=None)
+        checks.free_room(service=service, needed=overlapping)
 
 
 def orm_free_room(*, service, needed, prefer=None, ignore=None):
-    """The room choice as the ORM writes it: the oracle for ``_free_room``'s SQL."""
+    """The room choice as the ORM writes it: the oracle for ``checks.free_room``'s SQL."""
     taken = live_bookings_in(needed).filter(room_id=OuterRef("pk"))
     if ignore is not None:
         taken = taken.exclude(pk=ignore.pk)
@@ -254,8 +253,11 @@ def test_the_room_query_agrees_with_the_orm(setup, client_user, practice):
                         service=service, needed=needed, prefer=prefer, ignore=ignore
                     )
                     try:
-                        got = services._free_room(
-                            service=service, needed=needed, prefer=prefer, ignore=ignore
+                        got = checks.free_room(
+                            service=service,
+                            needed=needed,
+                            prefer=prefer,
+                            ignore_ids=[ignore.pk] if ignore else [],
                         )
                     except SlotTaken:
                         got = None
@@ -284,7 +286,7 @@ def test_a_booking_locks_its_therapist_and_not_the_whole_practice(setup, client_
         finally:
             connection.close()
 
-    check_free = services._check_free
+    check_free = checks.check_free
 
     def probe_then_check(**kwargs):
         # Inside the booking's transaction, after the therapist's lock: look from elsewhere.
@@ -298,7 +300,7 @@ def test_a_booking_locks_its_therapist_and_not_the_whole_practice(setup, client_
             other.join()
         return check_free(**kwargs)
 
-    monkeypatch.setattr(services, "_check_free", probe_then_check)
+    monkeypatch.setattr(checks, "check_free", probe_then_check)
     book(setup, client_user, at(1, 10))
     assert seen == {"ben": False, "kai": True, "practice": True}
 

@@ -339,3 +339,28 @@ def test_the_client_moves_the_rest_and_the_session_inside_the_cut_off_stays(
     assert [b.starts_at for b in after[1:]] == [at(10, 15), at(17, 15), at(24, 15)]
     program.refresh_from_db()
     assert (program.weekday, program.local_time) == (3, dt.time(15))
+
+
+def test_the_adjust_preview_is_computed_and_matches_the_adjust(
+    setup, client_user, program, other_client
+):
+    """The preview takes no row lock and writes nothing, and finds the conflicts that the
+    adjust itself then reports."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    occupy(setup, other_client, FIRST + dt.timedelta(weeks=6))  # the new place of session 4
+    with CaptureQueriesContext(connection) as seen:
+        preview = services.program_adjust(
+            program=program, by=setup["ben"].user, now=NOW, every_days=14, confirm=False
+        )
+    sql = " ".join(q["sql"].upper() for q in seen.captured_queries)
+    for word in ("FOR UPDATE", "UPDATE ", "INSERT ", "DELETE ", "SAVEPOINT"):
+        assert word not in sql, word
+    assert [c["index"] for c in preview.conflicts] == [3] and not preview.applied
+    with pytest.raises(SeriesConflict) as error:
+        services.program_adjust(program=program, by=setup["ben"].user, now=NOW, every_days=14)
+    strip = [{k: v for k, v in c.items() if k != "alternatives"} for c in preview.conflicts]
+    assert strip == [
+        {k: v for k, v in c.items() if k != "alternatives"} for c in error.value.extra["conflicts"]
+    ]

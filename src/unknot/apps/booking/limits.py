@@ -23,7 +23,7 @@ different therapist rows) queue and the second sees the first.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -105,9 +105,19 @@ def program_booking(*, client_id: int, practice, sessions: int, now: dt.datetime
 
 
 def check_client_free(
-    *, client_id: int, start: dt.datetime, end: dt.datetime, ignore_ids: tuple[int, ...] = ()
+    *,
+    client_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    ignore_ids: tuple[int, ...] = (),
+    also: Iterable = (),
 ) -> None:
-    """Refuse a session that overlaps another active session of the client."""
+    """Refuse a session that overlaps another active session of the client.
+
+    ``also`` are sessions not in the database yet (time ranges), as a preview places them.
+    """
+    if any(other.start < end and start < other.end for other in also):
+        raise _busy()
     clash = (
         Booking.objects.filter(
             client_id=client_id, status__in=ACTIVE, starts_at__lt=end, ends_at__gt=start

@@ -32,6 +32,8 @@ from unknot.apps.booking.services import (
     booking_create,
     booking_reschedule,
     booking_series_move,
+    booking_series_preview,
+    locking,
 )
 from unknot.apps.practices.models import Service, Technique
 from unknot.apps.programs.errors import SeriesConflict
@@ -151,7 +153,7 @@ def program_book(
                 )
             return existing, False
     try:
-        with transaction.atomic():
+        with transaction.atomic(), locking.lock_scope():
             # Screened once for the whole series (the holds of ``booking.hooks`` included); every
             # session is booked with this screening rather than screened again.
             screening = screen_for_booking(
@@ -178,6 +180,13 @@ def program_book(
                 assessment_id=assessment_id,
                 idempotency_key=idempotency_key or None,
                 request_fingerprint=fingerprint,
+            )
+            # One policy, once for the series: the client, every session's therapist and every
+            # room that suits the service, sorted; the sessions' bookings find them held.
+            locking.lock_for_booking(
+                client_id=client.pk,
+                therapist_ids=[session.therapist.pk for session in plan.sessions],
+                rooms_for=[plan.service],
             )
             bookings = []
             with program_booking(
@@ -410,60 +419,59 @@ def program_adjust(
         }
         for ps, start in zip(sessions, starts, strict=True)
     ]
-    conflicts: list[dict] = []
+    pairs = [(ps.booking, start) for ps, start in zip(sessions, starts, strict=True)]
+    target = service if service.pk != program.service_id else None
+    if not confirm:
+        # Computed, not tried: no lock is taken and nothing is written (issue 13).
+        found = booking_series_preview(moves=pairs, now=now, service=target)
+        conflicts = _explained(found, sessions, service=service, tz=tz, now=now)
+        return Adjustment(program=program, moves=moves, conflicts=conflicts, applied=False)
     try:
         with transaction.atomic():
             locked = Program.objects.select_for_update().get(pk=program.pk)
             freed = _freed(ps.booking for ps in sessions)
-            changed = booking_series_move(
-                moves=[(ps.booking, start) for ps, start in zip(sessions, starts, strict=True)],
-                by=by,
-                now=now,
-                service=service if service.pk != program.service_id else None,
-                notify=False,
-            )
+            changed = booking_series_move(moves=pairs, by=by, now=now, service=target, notify=False)
             locked.every_days = every_days
             locked.technique = technique
             locked.service = service
             locked.weekday = starts[0].astimezone(tz).weekday()
             locked.local_time = starts[0].astimezone(tz).time()
             locked.save()
-            if confirm:
-                moved = {b.pk for b in changed}
-                _announce(
-                    "adjusted",
-                    locked,
-                    changed,
-                    [f for f, ps in zip(freed, sessions, strict=True) if ps.booking.pk in moved],
-                )
-                program = locked
-            else:
-                transaction.set_rollback(True)
-    except SlotTaken as error:
-        for conflict in error.extra.get("conflicts", []):
-            session = sessions[conflict["index"]]
-            wanted = dt.datetime.fromisoformat(conflict["start"])
-            conflicts.append(
-                {
-                    "index": session.index,
-                    "start": wanted.astimezone(tz).isoformat(),
-                    "code": conflict["code"],
-                    "message": conflict["message"],
-                    "alternatives": alternatives_near(
-                        service=service,
-                        therapist=session.booking.therapist,
-                        wanted=wanted,
-                        now=now,
-                    ),
-                }
+            moved = {b.pk for b in changed}
+            _announce(
+                "adjusted",
+                locked,
+                changed,
+                [f for f, ps in zip(freed, sessions, strict=True) if ps.booking.pk in moved],
             )
-        if confirm:
-            raise SeriesConflict(
-                f"{len(conflicts)} of the {len(sessions)} future sessions would not fit the new "
-                "schedule; nothing was changed.",
-                moves=moves,
-                conflicts=conflicts,
-            ) from None
-    if not confirm:
-        program.refresh_from_db()
-    return Adjustment(program=program, moves=moves, conflicts=conflicts, applied=confirm)
+    except SlotTaken as error:
+        conflicts = _explained(
+            error.extra.get("conflicts", []), sessions, service=service, tz=tz, now=now
+        )
+        raise SeriesConflict(
+            f"{len(conflicts)} of the {len(sessions)} future sessions would not fit the new "
+            "schedule; nothing was changed.",
+            moves=moves,
+            conflicts=conflicts,
+        ) from None
+    return Adjustment(program=locked, moves=moves, conflicts=[], applied=True)
+
+
+def _explained(found: list[dict], sessions, *, service: Service, tz, now: dt.datetime):
+    """The series' conflicts by session index, in local time, with nearby alternatives."""
+    conflicts = []
+    for conflict in found:
+        session = sessions[conflict["index"]]
+        wanted = dt.datetime.fromisoformat(conflict["start"])
+        conflicts.append(
+            {
+                "index": session.index,
+                "start": wanted.astimezone(tz).isoformat(),
+                "code": conflict["code"],
+                "message": conflict["message"],
+                "alternatives": alternatives_near(
+                    service=service, therapist=session.booking.therapist, wanted=wanted, now=now
+                ),
+            }
+        )
+    return conflicts
