@@ -202,7 +202,7 @@ def register_core() -> None:
             export_note_summaries,
             erase=erase_notes,
             practices=note_practices,
-            models=("records.SessionNote",),
+            models=("records.SessionNote", "records.SessionNoteVersion"),
             retained="your therapists' session notes",
         )
     )
