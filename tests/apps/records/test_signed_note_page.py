@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from unknot.apps.records.models import SessionNote, SessionNoteVersion
+from unknot.apps.practices.models import Technique
+from unknot.apps.records.models import NoteTemplate, SessionNote, SessionNoteVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,40 @@ def test_only_the_sessions_therapist_signs(course, client):
     client.force_login(course["ana"])
     assert client.post(url, {"action": "sign"}).status_code == 404
     assert not SessionNote.objects.get().is_signed
+
+
+def test_the_practices_template_for_the_technique_prefills_a_new_note(course, client):
+    booking = course["held"][-1]
+    NoteTemplate.objects.create(
+        practice=booking.practice,
+        technique=booking.technique,
+        name="Standard",
+        subjective="Pain now (0-10) and where.",
+        plan="Home care given.",
+    )
+    client.force_login(course["ben"].user)
+    page = client.get(reverse("records:note", args=[booking.uid])).content.decode()
+    assert "Pain now (0-10) and where." in page and "Home care given." in page
+
+
+def test_a_template_of_another_technique_or_practice_is_not_used(course, client, other_practice):
+    booking = course["held"][-1]
+    other = Technique.objects.exclude(pk=booking.technique_id).first()
+    NoteTemplate.objects.create(
+        practice=booking.practice, technique=other, name="Other", subjective="Wrong technique"
+    )
+    NoteTemplate.objects.create(
+        practice=other_practice,
+        technique=booking.technique,
+        name="Elsewhere",
+        subjective="Wrong practice",
+    )
+    client.force_login(course["ben"].user)
+    page = client.get(reverse("records:note", args=[booking.uid])).content.decode()
+    assert "Wrong technique" not in page and "Wrong practice" not in page
+
+
+def test_the_demo_keeps_one_template_per_technique(db):
+    from unknot.demo.note_templates import NOTE_TEMPLATES
+
+    assert set(NOTE_TEMPLATES) == {t.slug for t in Technique.objects.all()}

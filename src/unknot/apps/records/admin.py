@@ -18,6 +18,7 @@ from unknot.apps.records.models import (
     AccountClosure,
     AuditEntry,
     Consent,
+    NoteTemplate,
     RetentionHold,
     SessionNote,
     SessionNoteVersion,
@@ -130,6 +131,14 @@ class SessionNoteAdmin(AuditedAdminMixin, ReadOnlyMixin, PracticeScopedAdmin):
         "findings",
         "summary_shared_at",
     ]
+
+
+@admin.register(NoteTemplate)
+class NoteTemplateAdmin(PracticeScopedAdmin):
+    """The practice's starting text per technique, pre-filled when a therapist starts a note."""
+
+    list_display = ["name", "technique", "practice"]
+    list_filter = ["technique"]
 
 
 @admin.register(SessionNoteVersion)

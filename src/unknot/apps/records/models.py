@@ -272,6 +272,7 @@ class AccessGrant(models.Model):
 
 
 from unknot.apps.records.note_models import (  # noqa: E402, F401
+    NoteTemplate,
     NoteVersionKind,
     SessionNoteVersion,
 )

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from unknot.common.fields import EncryptedTextField
+from unknot.common.validators import validate_plain_text
 
 
 class NoteVersionKind(models.TextChoices):
@@ -68,3 +69,34 @@ class SessionNoteVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Note {self.note_id} version {self.number}"
+
+
+class NoteTemplate(models.Model):
+    """A practice's starting text for the SOAP fields of a session of one technique.
+
+    Pre-fills a new note when the therapist starts it; the therapist edits from there. Kept in
+    the admin by the practice. Generic wording, no client's data.
+    """
+
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.CASCADE, related_name="note_templates"
+    )
+    technique = models.ForeignKey(
+        "practices.Technique", on_delete=models.CASCADE, related_name="note_templates"
+    )
+    name = models.CharField(max_length=120, validators=[validate_plain_text])
+    subjective = models.TextField(blank=True, max_length=2000)
+    objective = models.TextField(blank=True, max_length=2000)
+    assessment = models.TextField(blank=True, max_length=2000)
+    plan = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["practice", "technique__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "technique"], name="note_template_one_per_technique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

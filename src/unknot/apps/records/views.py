@@ -190,7 +190,14 @@ def _note_initial(existing, booking, writer) -> dict:
             "client_summary": existing.client_summary,
             "share_summary": existing.summary_is_shared,
         }
-    return {"techniques": [booking.technique.slug]} if writer else {}
+    if not writer:
+        return {}
+    initial = {"techniques": [booking.technique.slug]}
+    template = selectors.note_template_for(booking)
+    if template is not None:
+        for name in ("subjective", "objective", "assessment", "plan"):
+            initial[name] = getattr(template, name)
+    return initial
 
 
 @login_required
@@ -205,7 +212,8 @@ def note(request: HttpRequest, booking_uid: str) -> HttpResponse:
     initial = _note_initial(existing, booking, writer)
     action = request.POST.get("action", "save")
     form_class = AmendNoteForm if signed else NoteForm
-    form = form_class(request.POST if action != "sign" else None, initial=initial)
+    data = request.POST if request.method == "POST" and action != "sign" else None
+    form = form_class(data, initial=initial)
     status = 200
     if request.method == "POST":
         status = _note_post(request, booking, form, action, signed)

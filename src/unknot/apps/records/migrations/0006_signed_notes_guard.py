@@ -43,7 +43,8 @@ POSTGRES = [
          OR NEW.recorded_at IS DISTINCT FROM OLD.recorded_at
          OR NEW.content_hash IS DISTINCT FROM OLD.content_hash
          OR NEW.kind IS DISTINCT FROM OLD.kind THEN
-        RAISE EXCEPTION 'a signed note version is never changed';
+        RAISE EXCEPTION 'a signed note version is never changed'
+          USING ERRCODE = 'integrity_constraint_violation';
       END IF;
       RETURN NEW;
     END $$ LANGUAGE plpgsql;
@@ -60,7 +61,8 @@ POSTGRES = [
            SELECT 1 FROM records_sessionnoteversion v
            WHERE v.note_id = NEW.id AND v.number = NEW.version
              AND v.content_hash = NEW.content_hash)) THEN
-        RAISE EXCEPTION 'a signed note changes only by a new version';
+        RAISE EXCEPTION 'a signed note changes only by a new version'
+          USING ERRCODE = 'integrity_constraint_violation';
       END IF;
       RETURN NEW;
     END $$ LANGUAGE plpgsql;
