@@ -13,7 +13,7 @@ from tests.factories import make_assessment, make_therapist
 from unknot.apps.booking.models import Booking
 from unknot.apps.guide.models import SavedAssessment
 from unknot.apps.progress.models import CheckIn
-from unknot.apps.records.models import SessionNote
+from unknot.apps.records.models import SessionNote, SessionNoteVersion
 from unknot.common import crypto
 from unknot.ops.rotation import encrypted_columns
 
@@ -30,6 +30,15 @@ ENCRYPTED = {
         "plan",
         "findings",
         "client_summary",
+    },
+    "records.SessionNoteVersion": {
+        "subjective",
+        "objective",
+        "assessment",
+        "plan",
+        "findings",
+        "client_summary",
+        "reason",
     },
 }
 FIELDS = [(label, name) for label, names in sorted(ENCRYPTED.items()) for name in sorted(names)]
@@ -54,6 +63,15 @@ def rows(practice, client_user):
         author=therapist.user,
         **dict.fromkeys(ENCRYPTED["records.SessionNote"], SECRET),
     )
+    version = SessionNoteVersion.objects.create(
+        note=note,
+        practice=practice,
+        number=1,
+        kind="signed",
+        recorded_at=timezone.now(),
+        content_hash="0" * 64,
+        **dict.fromkeys(ENCRYPTED["records.SessionNoteVersion"], SECRET),
+    )
     checkin = CheckIn.objects.create(
         client=client_user,
         booking=booking,
@@ -67,6 +85,7 @@ def rows(practice, client_user):
     return {
         "booking.Booking": booking,
         "records.SessionNote": note,
+        "records.SessionNoteVersion": version,
         "progress.CheckIn": checkin,
         "guide.SavedAssessment": assessment,
     }

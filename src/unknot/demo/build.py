@@ -13,11 +13,14 @@ from django.utils import timezone
 from unknot.apps.accounts.models import Role, User
 from unknot.apps.booking.models import Booking
 from unknot.apps.practices.models import Practice, Room, Service, Technique
+from unknot.apps.records.models import NoteTemplate
 from unknot.apps.therapists.models import Certification, Language, Therapist
 from unknot.demo import data, schedules
+from unknot.demo.note_templates import NOTE_TEMPLATES
 from unknot.demo.photos import initials_portrait
 from unknot.demo.progress import build_progress_demo
 
+NOTE_TEXTS = ("subjective", "objective", "assessment", "plan")
 Progress = Callable[[str], None]
 
 
@@ -71,6 +74,12 @@ def build_demo(progress: Progress = print) -> dict[str, int]:
                             "buffer_after_minutes": 15,
                         },
                     )
+            for slug, (name, *texts) in NOTE_TEMPLATES.items():
+                NoteTemplate.objects.update_or_create(
+                    practice=practice,
+                    technique=techniques[slug],
+                    defaults=dict(zip(("name", *NOTE_TEXTS), (name, *texts), strict=True)),
+                )
 
         progress(f"[3/{steps}] Languages")
         languages = {}

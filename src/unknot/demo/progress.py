@@ -234,6 +234,9 @@ def build_progress_demo(now: dt.datetime, progress_line=print) -> int:
             client_summary=summary,
             share_summary=True,
         )
+        records.note_sign(
+            booking=booking, author=maya, now=booking.ends_at + dt.timedelta(minutes=15)
+        )
         after_at = booking.ends_at + dt.timedelta(hours=26)
         result = progress.checkin_submit(
             client=client,

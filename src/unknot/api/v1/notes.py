@@ -23,6 +23,24 @@ from unknot.apps.records.models import SessionNote
 router = Router(tags=["session notes"], auth=signed_in)
 
 
+class NoteVersionOut(Schema):
+    number: int
+    kind: str = Field(description="signed (version 1) or amended")
+    author: str
+    recorded_at: dt.datetime
+    reason: str
+    changed: list[str]
+    late: bool
+    subjective: str
+    objective: str
+    assessment: str
+    plan: str
+    techniques: list[str]
+    pressure_used: int | None
+    finding_regions: list[str]
+    findings: str
+
+
 class SessionNoteOut(Schema):
     uid: str
     booking: str
@@ -40,6 +58,11 @@ class SessionNoteOut(Schema):
     summary_shared: bool
     created_at: dt.datetime
     updated_at: dt.datetime
+    signed: bool
+    signed_at: dt.datetime | None
+    version: int = Field(description="0 while a draft; then the number of the latest version.")
+    late: bool = Field(description="Signed later than the practice's limit after the session.")
+    versions: list[NoteVersionOut]
 
 
 class SessionNoteIn(Schema):
@@ -53,6 +76,10 @@ class SessionNoteIn(Schema):
     findings: str = Field(default="", max_length=5000)
     client_summary: str = Field(default="", max_length=5000)
     share_summary: bool = False
+
+
+class SessionNoteAmendIn(SessionNoteIn):
+    reason: str = Field(min_length=1, max_length=1000, description="Why the signed note changes.")
 
 
 class SessionSummaryOut(Schema):
@@ -79,6 +106,47 @@ def note_out(note: SessionNote) -> SessionNoteOut:
         summary_shared=note.summary_is_shared,
         created_at=note.created_at,
         updated_at=note.updated_at,
+        signed=note.is_signed,
+        signed_at=note.signed_at,
+        version=note.version,
+        late=note.late,
+        versions=[
+            NoteVersionOut(
+                number=v.number,
+                kind=v.kind,
+                author=v.author_name,
+                recorded_at=v.recorded_at,
+                reason=v.reason,
+                changed=v.changed,
+                late=v.late,
+                subjective=v.subjective,
+                objective=v.objective,
+                assessment=v.assessment,
+                plan=v.plan,
+                techniques=v.techniques,
+                pressure_used=v.pressure_used,
+                finding_regions=v.finding_regions,
+                findings=v.findings,
+            )
+            for v in sorted(note.versions.all(), key=lambda v: v.number)
+        ],
+    )
+
+
+def _write(request: HttpRequest, booking: str, write, **fields) -> SessionNoteOut:
+    b, _ = access_note_for_writing(request.user, booking)
+    try:
+        note = write(booking=b, author=request.user, now=timezone.now(), via="api", **fields)
+    except PermissionDenied as error:
+        raise Http404("No such session.") from error
+    except services.RecordsError as error:
+        status = 422 if error.code == "invalid" else 409
+        extra = {"errors": [{"field": k, "message": v} for k, v in error.problems.items()]}
+        raise ApiError(status, error.code, error.message, **extra) from error
+    return note_out(
+        SessionNote.objects.select_related("booking", "client", "author")
+        .prefetch_related("techniques", "versions")
+        .get(pk=note.pk)
     )
 
 
@@ -93,23 +161,21 @@ def get_note(request: HttpRequest, booking: str):
 
 @router.put("/notes/{booking}", response=SessionNoteOut)
 def put_note(request: HttpRequest, booking: str, payload: SessionNoteIn):
-    """Write or rewrite the note; only the session's own therapist may."""
-    b, _ = access_note_for_writing(request.user, booking)
-    try:
-        note = services.note_save(
-            booking=b, author=request.user, now=timezone.now(), via="api", **payload.dict()
-        )
-    except PermissionDenied as error:
-        raise Http404("No such session.") from error
-    except services.RecordsError as error:
-        status = 422 if error.code == "invalid" else 409
-        extra = {"errors": [{"field": k, "message": v} for k, v in error.problems.items()]}
-        raise ApiError(status, error.code, error.message, **extra) from error
-    return note_out(
-        SessionNote.objects.select_related("booking", "client", "author")
-        .prefetch_related("techniques")
-        .get(pk=note.pk)
-    )
+    """Write or rewrite the draft note; only the session's own therapist may. A signed note
+    answers 409 ``signed``: amend it instead."""
+    return _write(request, booking, services.note_save, **payload.dict())
+
+
+@router.post("/notes/{booking}/sign", response=SessionNoteOut)
+def sign_note(request: HttpRequest, booking: str):
+    """Sign the draft: it is locked from now on and kept as version 1."""
+    return _write(request, booking, services.note_sign)
+
+
+@router.post("/notes/{booking}/amend", response=SessionNoteOut)
+def amend_note(request: HttpRequest, booking: str, payload: SessionNoteAmendIn):
+    """Amend a signed note with a reason; the new content is kept as the next version."""
+    return _write(request, booking, services.note_amend, **payload.dict())
 
 
 @router.get("/notes/{booking}/summary", response=SessionSummaryOut)

@@ -66,6 +66,11 @@ class Practice(TimeStampedModel):
             "at once."
         ),
     )
+    note_late_after_hours = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MaxValueValidator(720)],
+        help_text="A session note signed later than this after the session's end is marked late.",
+    )
     max_open_bookings_per_client = models.PositiveSmallIntegerField(
         default=8,
         validators=[MinValueValidator(1), MaxValueValidator(100)],

@@ -65,7 +65,7 @@ def _booking(uid: str) -> Booking:
 def _note(booking: Booking) -> SessionNote | None:
     return (
         SessionNote.objects.select_related("author")
-        .prefetch_related("techniques")
+        .prefetch_related("techniques", "versions")
         .filter(booking=booking)
         .first()
     )

@@ -18,8 +18,10 @@ from unknot.apps.records.models import (
     AccountClosure,
     AuditEntry,
     Consent,
+    NoteTemplate,
     RetentionHold,
     SessionNote,
+    SessionNoteVersion,
 )
 from unknot.common.admin import PracticeScopedAdmin, is_back_office_user
 
@@ -95,16 +97,31 @@ class AuditedAdminMixin:
         return response
 
 
+class SessionNoteVersionInline(ReadOnlyMixin, admin.TabularInline):
+    """Every signed version of the note, read-only: who, when, why and what changed."""
+
+    model = SessionNoteVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "kind", "author_name", "recorded_at", "late", "reason", "changed"]
+    readonly_fields = fields
+
+
 @admin.register(SessionNote)
 class SessionNoteAdmin(AuditedAdminMixin, ReadOnlyMixin, PracticeScopedAdmin):
     audit_kind = "note"
-    list_display = ["booking", "client", "author", "created_at"]
-    exclude = ["client_summary"]
+    list_display = ["booking", "client", "author", "signed_at", "version", "late", "created_at"]
+    list_filter = ["late"]
+    exclude = ["client_summary", "content_hash"]
+    inlines = [SessionNoteVersionInline]
     readonly_fields = [
         "uid",
         "booking",
         "client",
         "author",
+        "signed_at",
+        "version",
+        "late",
         "subjective",
         "objective",
         "assessment",
@@ -114,6 +131,29 @@ class SessionNoteAdmin(AuditedAdminMixin, ReadOnlyMixin, PracticeScopedAdmin):
         "findings",
         "summary_shared_at",
     ]
+
+
+@admin.register(NoteTemplate)
+class NoteTemplateAdmin(PracticeScopedAdmin):
+    """The practice's starting text per technique, pre-filled when a therapist starts a note."""
+
+    list_display = ["name", "technique", "practice"]
+    list_filter = ["technique"]
+
+
+@admin.register(SessionNoteVersion)
+class SessionNoteVersionAdmin(AuditedAdminMixin, ReadOnlyMixin, PracticeScopedAdmin):
+    """A signed version on its own, read-only (the note's page lists them all)."""
+
+    audit_kind = "note"
+    list_display = ["note", "number", "kind", "author_name", "recorded_at", "late"]
+    exclude = ["client_summary", "content_hash"]
+
+    def audit_subject(self, obj):
+        return obj.note.client
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in self.exclude]
 
 
 @admin.register(AccessGrant)

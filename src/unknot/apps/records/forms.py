@@ -50,6 +50,16 @@ class NoteForm(StyledFormMixin, _NoteChoices, forms.Form):
     share_summary = forms.BooleanField(label="Share the summary with the client", required=False)
 
 
+class AmendNoteForm(NoteForm):
+    reason = forms.CharField(
+        label="Reason for the amendment",
+        help_text="Kept with the new version and shown with the note's history.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Say why the signed note is amended."},
+    )
+
+
 class _ForUser:
     def __init__(self, *args, user=None, **kwargs):
         self.user = user

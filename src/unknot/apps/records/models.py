@@ -147,19 +147,32 @@ class SessionNote(TimeStampedModel):
     findings = EncryptedTextField(blank=True, help_text="What was found in the marked areas.")
     client_summary = EncryptedTextField(blank=True)
     summary_shared_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveSmallIntegerField(default=0, help_text="0 while a draft.")
+    late = models.BooleanField(default=False, help_text="Signed after the practice's limit.")
+    content_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
+                condition=(Q(signed_at__isnull=True) & Q(version=0))
+                | (Q(signed_at__isnull=False) & Q(version__gte=1)),
+                name="session_note_signed_has_version",
+            ),
+            models.CheckConstraint(
                 condition=Q(pressure_used__isnull=True)
                 | (Q(pressure_used__gte=1) & Q(pressure_used__lte=5)),
                 name="session_note_pressure_range",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Note {self.uid}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
 
     @property
     def summary_is_shared(self) -> bool:
@@ -256,3 +269,10 @@ class AccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+from unknot.apps.records.note_models import (  # noqa: E402, F401
+    NoteTemplate,
+    NoteVersionKind,
+    SessionNoteVersion,
+)

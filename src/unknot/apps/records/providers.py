@@ -202,7 +202,7 @@ def register_core() -> None:
             export_note_summaries,
             erase=erase_notes,
             practices=note_practices,
-            models=("records.SessionNote",),
+            models=("records.SessionNote", "records.SessionNoteVersion"),
             retained="your therapists' session notes",
         )
     )
@@ -245,6 +245,7 @@ NOT_PERSONAL = {
         "a practice member's public professional profile, managed by the practice; client "
         "closure and export cover client accounts"
     ),
+    "records.NoteTemplate": "a practice's starting text for session notes, no client's data",
     "records.AccountClosure": (
         "the closure itself: its dates and the notice given, no identifier of the person"
     ),

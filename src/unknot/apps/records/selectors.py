@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from unknot.apps.booking.models import Booking, BookingStatus
 from unknot.apps.records.consents import WORDINGS, has_consent, latest
-from unknot.apps.records.models import AuditEntry
+from unknot.apps.records.models import AuditEntry, NoteTemplate
 
 
 def consent_rows(user) -> list[dict]:
@@ -49,3 +49,10 @@ def sessions_for_notes(user, *, now: dt.datetime, days: int = 28) -> QuerySet[Bo
         .prefetch_related("session_note")
         .order_by("-starts_at")
     )
+
+
+def note_template_for(booking: Booking) -> NoteTemplate | None:
+    """The practice's starting text for a note of the booking's technique, if it keeps one."""
+    return NoteTemplate.objects.filter(
+        practice_id=booking.practice_id, technique_id=booking.technique_id
+    ).first()

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
-from unknot.apps.booking.models import Booking, BookingStatus
-from unknot.apps.practices.models import Practice, Technique
+from unknot.apps.booking.models import Booking
+from unknot.apps.practices.models import Practice
 from unknot.apps.records import audit, registry
-from unknot.apps.records.access import can_write_note
 from unknot.apps.records.consents import WORDINGS
+from unknot.apps.records.errors import RecordsError
 from unknot.apps.records.models import (
     AccountClosure,
     AuditAction,
@@ -22,18 +21,6 @@ from unknot.apps.records.models import (
     RetentionHold,
     SessionNote,
 )
-from unknot.domain.guide import load_catalogue
-
-
-class RecordsError(Exception):
-    """Bad input or a refused change; ``problems`` maps a field to what is wrong."""
-
-    def __init__(self, message: str, *, code: str = "invalid", problems=None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.problems: dict[str, str] = dict(problems or {})
-
 
 # --- consents ----------------------------------------------------------------------------
 
@@ -58,108 +45,6 @@ def consent_set(*, user, kind: str, granted: bool, now: dt.datetime, via: str = 
         recorded_at=now,
         via=via,
     )
-
-
-# --- session notes -----------------------------------------------------------------------
-
-NOTE_TEXT_FIELDS = ("subjective", "objective", "assessment", "plan", "findings", "client_summary")
-MAX_TEXT = 5000
-
-
-@transaction.atomic
-def note_save(
-    *,
-    booking: Booking,
-    author,
-    now: dt.datetime,
-    subjective: str = "",
-    objective: str = "",
-    assessment: str = "",
-    plan: str = "",
-    techniques: Iterable[str] = (),
-    pressure_used: int | None = None,
-    finding_regions: Iterable[str] = (),
-    findings: str = "",
-    client_summary: str = "",
-    share_summary: bool = False,
-    via: str = "web",
-) -> SessionNote:
-    """Create or update the note of ``booking``, written by its own therapist.
-
-    Raises:
-        PermissionDenied: ``author`` is not the booking's therapist.
-        RecordsError: the session has not started or was cancelled, or a field is invalid;
-            nothing is stored.
-    """
-    if not can_write_note(author, booking):
-        raise PermissionDenied("Only the session's therapist writes its note.")
-    if booking.status == BookingStatus.CANCELLED:
-        raise RecordsError("This session was cancelled.", code="cancelled")
-    if now < booking.starts_at:
-        raise RecordsError("The session has not started yet.", code="not_started")
-    catalogue = load_catalogue()
-    texts = {
-        "subjective": subjective,
-        "objective": objective,
-        "assessment": assessment,
-        "plan": plan,
-        "findings": findings,
-        "client_summary": client_summary,
-    }
-    problems: dict[str, str] = {}
-    for name, value in texts.items():
-        if len(value or "") > MAX_TEXT:
-            problems[name] = f"at most {MAX_TEXT} characters"
-    slugs = list(dict.fromkeys(techniques))
-    known = {t.slug: t for t in Technique.objects.filter(slug__in=slugs)}
-    unknown = [s for s in slugs if s not in known]
-    if unknown:
-        problems["techniques"] = f"unknown technique: {', '.join(unknown)}"
-    if pressure_used is not None and not (
-        isinstance(pressure_used, int)
-        and not isinstance(pressure_used, bool)
-        and 1 <= pressure_used <= 5
-    ):
-        problems["pressure_used"] = "a Walton level from 1 (lightest) to 5 (deepest)"
-    regions = list(dict.fromkeys(finding_regions))
-    bad_regions = [r for r in regions if r not in catalogue.regions]
-    if bad_regions:
-        problems["finding_regions"] = f"unknown area: {', '.join(bad_regions)}"
-    if share_summary and not (client_summary or "").strip():
-        problems["client_summary"] = "write the summary before sharing it"
-    if problems:
-        raise RecordsError("The note is not valid.", problems=problems)
-
-    note = SessionNote.objects.select_for_update().filter(booking=booking).first()
-    created = note is None
-    if created:
-        note = SessionNote(booking=booking, practice_id=booking.practice_id, client=booking.client)
-    note.author = author
-    for name, value in texts.items():
-        setattr(note, name, (value or "").strip())
-    note.pressure_used = pressure_used
-    note.finding_regions = regions
-    if share_summary:
-        note.summary_shared_at = note.summary_shared_at or now
-    else:
-        note.summary_shared_at = None
-    note.save()
-    if created:
-        SessionNote.objects.filter(pk=note.pk).update(created_at=now, updated_at=now)
-    else:
-        SessionNote.objects.filter(pk=note.pk).update(updated_at=now)
-    note.techniques.set(known.values())
-    audit.record(
-        actor=author,
-        subject=booking.client,
-        action=AuditAction.CREATE if created else AuditAction.CHANGE,
-        kind="note",
-        uid=note.uid,
-        via=via,
-        practice=booking.practice,
-        now=now,
-    )
-    return note
 
 
 # --- export ------------------------------------------------------------------------------
@@ -388,3 +273,11 @@ def health_records_purge(*, now: dt.datetime) -> int:
 
 def note_texts(note: SessionNote) -> Mapping[str, str]:
     return {name: getattr(note, name) for name in NOTE_TEXT_FIELDS}
+
+
+from unknot.apps.records.note_services import (  # noqa: E402, F401
+    NOTE_TEXT_FIELDS,
+    note_amend,
+    note_save,
+    note_sign,
+)

@@ -19,7 +19,7 @@ from unknot.apps.accounts.reauth import reauth_required
 from unknot.apps.records import selectors, services
 from unknot.apps.records.access import access_note, can_write_note
 from unknot.apps.records.consents import WORDINGS
-from unknot.apps.records.forms import CloseAccountForm, NoteForm
+from unknot.apps.records.forms import AmendNoteForm, CloseAccountForm, NoteForm
 from unknot.domain.guide import load_catalogue
 
 try:
@@ -176,16 +176,9 @@ def _back_map(selected) -> list:
     return map_regions(load_catalogue().regions.values(), selected)
 
 
-@login_required
-def note(request: HttpRequest, booking_uid: str) -> HttpResponse:
-    """Read a session's note (practice side); its own therapist also writes it here."""
-    booking, existing = access_note(request.user, booking_uid)
-    writer = can_write_note(request.user, booking)
-    if request.method == "POST" and not writer:
-        raise Http404("No such session.")
-    initial = {}
+def _note_initial(existing, booking, writer) -> dict:
     if existing is not None:
-        initial = {
+        return {
             "subjective": existing.subjective,
             "objective": existing.objective,
             "assessment": existing.assessment,
@@ -197,52 +190,49 @@ def note(request: HttpRequest, booking_uid: str) -> HttpResponse:
             "client_summary": existing.client_summary,
             "share_summary": existing.summary_is_shared,
         }
-    elif writer:
-        initial = {"techniques": [booking.technique.slug]}
-    form = NoteForm(request.POST or None, initial=initial)
+    if not writer:
+        return {}
+    initial = {"techniques": [booking.technique.slug]}
+    template = selectors.note_template_for(booking)
+    if template is not None:
+        for name in ("subjective", "objective", "assessment", "plan"):
+            initial[name] = getattr(template, name)
+    return initial
+
+
+@login_required
+def note(request: HttpRequest, booking_uid: str) -> HttpResponse:
+    """Read a session's note and its versions (practice side); its own therapist writes the
+    draft here, signs it, and then amends it with a reason."""
+    booking, existing = access_note(request.user, booking_uid)
+    writer = can_write_note(request.user, booking)
+    if request.method == "POST" and not writer:
+        raise Http404("No such session.")
+    signed = existing is not None and existing.is_signed
+    initial = _note_initial(existing, booking, writer)
+    action = request.POST.get("action", "save")
+    form_class = AmendNoteForm if signed else NoteForm
+    data = request.POST if request.method == "POST" and action != "sign" else None
+    form = form_class(data, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            cd = form.cleaned_data
-            try:
-                services.note_save(
-                    booking=booking,
-                    author=request.user,
-                    now=timezone.now(),
-                    subjective=cd["subjective"],
-                    objective=cd["objective"],
-                    assessment=cd["assessment"],
-                    plan=cd["plan"],
-                    techniques=cd["techniques"],
-                    pressure_used=cd["pressure_used"],
-                    finding_regions=cd["regions"],
-                    findings=cd["findings"],
-                    client_summary=cd["client_summary"],
-                    share_summary=cd["share_summary"],
-                )
-            except services.RecordsError as error:
-                for key, message in error.problems.items():
-                    name = "regions" if key == "finding_regions" else key
-                    form.add_error(name if name in form.fields else None, message)
-                if not error.problems:
-                    form.add_error(None, error.message)
-                status = 400 if error.code == "invalid" else 409
-            except PermissionDenied as error:
-                raise Http404("No such session.") from error
-            else:
-                messages.success(request, "The note is saved.")
-                return redirect("records:note", booking_uid=booking.uid)
-        else:
-            status = 400
+        status = _note_post(request, booking, form, action, signed)
+        if status == 302:
+            return redirect("records:note", booking_uid=booking.uid)
     selected = (
-        request.POST.getlist("regions") if request.method == "POST" else initial.get("regions", [])
+        request.POST.getlist("regions")
+        if request.method == "POST" and action != "sign"
+        else initial.get("regions", [])
     )
+    versions = sorted(existing.versions.all(), key=lambda v: v.number) if existing else []
     return render(
         request,
         "records/note.html",
         {
             "booking": booking,
             "note": existing,
+            "signed": signed,
+            "versions": versions,
             "form": form,
             "writer": writer,
             "map_regions": _back_map(selected),
@@ -250,3 +240,49 @@ def note(request: HttpRequest, booking_uid: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _note_post(request, booking, form, action: str, signed: bool) -> int:
+    """Run the therapist's save, sign or amend; 302 when done, else the error status."""
+    now = timezone.now()
+    try:
+        if action == "sign":
+            services.note_sign(booking=booking, author=request.user, now=now)
+            messages.success(request, "The note is signed. From now on it can only be amended.")
+            return 302
+        if not form.is_valid():
+            return 400
+        cd = form.cleaned_data
+        fields = {
+            "subjective": cd["subjective"],
+            "objective": cd["objective"],
+            "assessment": cd["assessment"],
+            "plan": cd["plan"],
+            "techniques": cd["techniques"],
+            "pressure_used": cd["pressure_used"],
+            "finding_regions": cd["regions"],
+            "findings": cd["findings"],
+            "client_summary": cd["client_summary"],
+            "share_summary": cd["share_summary"],
+        }
+        if signed:
+            services.note_amend(
+                booking=booking, author=request.user, now=now, reason=cd["reason"], **fields
+            )
+            messages.success(request, "The amendment is kept as a new version.")
+        else:
+            services.note_save(booking=booking, author=request.user, now=now, **fields)
+            messages.success(request, "The draft is saved. Sign it when it is complete.")
+        return 302
+    except services.RecordsError as error:
+        if action == "sign":
+            messages.error(request, error.message)
+            return 409
+        for key, message in error.problems.items():
+            name = "regions" if key == "finding_regions" else key
+            form.add_error(name if name in form.fields else None, message)
+        if not error.problems:
+            form.add_error(None, error.message)
+        return 400 if error.code == "invalid" else 409
+    except PermissionDenied as error:
+        raise Http404("No such session.") from error
