@@ -140,3 +140,98 @@ class StripeAccount(TimeStampedModel):
     @property
     def mode(self) -> str:
         return "live" if self.live else "test"
+
+
+class PaymentPurpose(models.TextChoices):
+    DEPOSIT = "deposit", "Deposit"
+    PREPAYMENT = "prepayment", "Prepayment"
+    FEE = "fee", "Policy fee"
+    SALE = "sale", "Sale"
+
+
+class PaymentStatus(models.TextChoices):
+    """A PaymentIntent's life, in the only order it may move (webhooks arrive in any order)."""
+
+    REQUIRES_PAYMENT = "requires_payment", "Waiting for the card"
+    PROCESSING = "processing", "Processing"
+    FAILED = "failed", "Failed"
+    SUCCEEDED = "succeeded", "Paid"
+    CANCELED = "canceled", "Cancelled"
+
+
+STATUS_RANK = {
+    PaymentStatus.REQUIRES_PAYMENT: 0,
+    PaymentStatus.PROCESSING: 1,
+    PaymentStatus.FAILED: 2,
+    PaymentStatus.SUCCEEDED: 3,
+    PaymentStatus.CANCELED: 3,
+}
+"""A payment only moves to a higher rank: a late ``processing`` never undoes ``succeeded``.
+A failed attempt may still succeed (the client retries the card); paid and cancelled are final.
+"""
+
+
+class Payment(TimeStampedModel):
+    """One Stripe PaymentIntent of a practice, and what it is for."""
+
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, related_name="payments"
+    )
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
+    booking = models.ForeignKey(
+        "booking.Booking",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
+    purpose = models.CharField(max_length=12, choices=PaymentPurpose.choices)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, validators=[validate_currency])
+    status = models.CharField(
+        max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.REQUIRES_PAYMENT
+    )
+    stripe_payment_intent = models.CharField(max_length=255, unique=True)
+    client_secret = EncryptedTextField(blank=True)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=PaymentStatus.values), name="payment_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.amount_minor} {self.currency} ({self.status})"
+
+
+class WebhookEvent(models.Model):
+    """A Stripe event already processed: a replay of the same id changes nothing."""
+
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.CASCADE, related_name="stripe_events"
+    )
+    event_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=80)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "event_id"], name="webhook_event_once_per_practice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"

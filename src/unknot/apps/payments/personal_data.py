@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from unknot.apps.payments.models import LedgerEntry
+from unknot.apps.payments.models import LedgerEntry, Payment
 from unknot.apps.records.registry import PersonalData, not_personal, register
 
 
@@ -29,9 +29,28 @@ def export_payments(user) -> list[dict]:
     ]
 
 
+def export_card_payments(user) -> list[dict]:
+    return [
+        {
+            "practice": p.practice.name,
+            "purpose": p.purpose,
+            "amount_minor": p.amount_minor,
+            "currency": p.currency,
+            "status": p.status,
+            "created_at": p.created_at.isoformat(),
+        }
+        for p in Payment.objects.filter(client=user).select_related("practice")
+    ]
+
+
+def export_all(user) -> dict:
+    return {"ledger": export_payments(user), "card_payments": export_card_payments(user)}
+
+
 def close_payments(user, *, email: str, now: dt.datetime) -> int:
     """Keep the rows tax law needs; take the person off them."""
-    return LedgerEntry.objects.filter(client=user).update(client=None)
+    changed = Payment.objects.filter(client=user).update(client=None)
+    return changed + LedgerEntry.objects.filter(client=user).update(client=None)
 
 
 def register_payments() -> None:
@@ -39,12 +58,13 @@ def register_payments() -> None:
         PersonalData(
             "payments",
             "Your payments",
-            export_payments,
+            export_all,
             on_close=close_payments,
             order=50,
-            models=("payments.LedgerEntry",),
+            models=("payments.LedgerEntry", "payments.Payment"),
             retained="each payment, refund and fee, without your name, as tax law requires",
             pseudonymised="your payments: the practice keeps the amounts but no longer who paid",
         )
     )
     not_personal("payments.StripeAccount", "a practice's own Stripe keys, no one's personal data")
+    not_personal("payments.WebhookEvent", "Stripe event ids and types, which name no one")
