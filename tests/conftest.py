@@ -14,6 +14,8 @@ from unknot.apps.therapists.models import Therapist
 
 CHROMIUM = "/usr/bin/chromium"
 
+pytest_plugins = ["tests.stripe_server"]
+
 
 @pytest.fixture(autouse=True)
 def _force_login_includes_the_second_factor(request, monkeypatch):

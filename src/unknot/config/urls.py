@@ -24,6 +24,7 @@ urlpatterns = [
     path("waitlist/", include("unknot.apps.waitlist.urls")),
     path("progress/", include("unknot.apps.progress.urls")),
     path("records/", include("unknot.apps.records.urls")),
+    path("payments/", include("unknot.apps.payments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

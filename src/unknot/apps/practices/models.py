@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from unknot.common.models import TimeStampedModel
+from unknot.common.money import validate_currency
 from unknot.common.validators import validate_plain_text
 
 
@@ -29,6 +30,24 @@ class Practice(TimeStampedModel):
     address = models.TextField()
     phone = models.CharField(max_length=40, validators=[validate_plain_text])
     email = models.EmailField(blank=True)
+    legal_name = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text="The business's registered name, printed on receipts.",
+    )
+    tax_id = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text="VAT or tax registration number, printed on receipts.",
+    )
+    currency = models.CharField(
+        max_length=3,
+        default="GBP",
+        validators=[validate_currency],
+        help_text="ISO 4217 code of the currency the practice charges in.",
+    )
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     cancellation_cutoff_hours = models.PositiveSmallIntegerField(
         default=24, help_text="Cancelling or rescheduling later than this counts as late."
@@ -140,6 +159,12 @@ class Room(TimeStampedModel):
         return f"{self.name} ({self.get_kind_display()})"
 
 
+class TaxMode(models.TextChoices):
+    INCLUSIVE = "inclusive", "Price includes tax"
+    EXCLUSIVE = "exclusive", "Tax added to the price"
+    EXEMPT = "exempt", "Exempt from tax"
+
+
 class Service(TimeStampedModel):
     """A bookable session: a technique for a length of time at a price, with buffers.
 
@@ -153,6 +178,12 @@ class Service(TimeStampedModel):
         validators=[MinValueValidator(10), MaxValueValidator(240)]
     )
     price = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
+    tax_rate_bp = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(10000)],
+        help_text="Tax rate in basis points: 2000 is 20 %.",
+    )
+    tax_mode = models.CharField(max_length=10, choices=TaxMode.choices, default=TaxMode.EXEMPT)
     buffer_before_minutes = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(120)]
     )
@@ -173,6 +204,13 @@ class Service(TimeStampedModel):
                 name="service_duration_range",
             ),
             models.CheckConstraint(condition=Q(price__gte=0), name="service_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(tax_rate_bp__lte=10000), name="service_tax_rate_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(tax_mode__in=["inclusive", "exclusive", "exempt"]),
+                name="service_tax_mode_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(buffer_before_minutes__lte=120) & Q(buffer_after_minutes__lte=120),
                 name="service_buffers_range",

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "unknot.apps.notifications",
     "unknot.apps.questions",
     "unknot.apps.records",
+    "unknot.apps.payments",
     "unknot.apps.progress",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -293,3 +294,13 @@ UNKNOT_EMAIL_LINK_HOURS = e.env.int("UNKNOT_EMAIL_LINK_HOURS", default=24)
 # Failed credential checks (password or second-factor code) per client address, across every
 # account: stops password spraying, which the per-(email, address) lock-out does not see.
 UNKNOT_RATE_LIMITS["sign-in"] = e.env.str("UNKNOT_RATE_SIGN_IN_FAILURES", default="30/h")
+
+# Payments: each practice enters its own Stripe keys. UNKNOT_STRIPE_API_BASE points the SDK at
+# another Stripe-compatible server (localstripe in tests and the demo); empty means Stripe.
+UNKNOT_STRIPE_API_BASE = e.env.str("UNKNOT_STRIPE_API_BASE", default="")
+UNKNOT_STRIPE_JS_URL = e.env.str(
+    "UNKNOT_STRIPE_JS_URL",
+    default=(UNKNOT_STRIPE_API_BASE.rstrip("/") + "/js.stripe.com/v3/")
+    if UNKNOT_STRIPE_API_BASE
+    else "https://js.stripe.com/v3/",
+)

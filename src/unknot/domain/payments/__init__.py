@@ -1,0 +1,1 @@
+"""The pure core of payments: tax splits and deposit amounts, in integer minor units."""
