@@ -107,6 +107,9 @@ def step_slug(world: World) -> dict:
 WEB: dict[str, list[Probe]] = {
     "home:index": [Probe("GET", PUBLIC)],
     "healthz": [Probe("GET", PUBLIC)],
+    # Stripe's webhook has no session door: its signature is its door (refused unsigned with
+    # 400, tests/apps/payments/test_webhooks.py), so every persona reaches the view.
+    "payments:stripe-webhook": [Probe("POST", PUBLIC, kw(practice_slug="practice.slug"))],
     "media/<path:path>": [Probe("GET", PUBLIC, kw(path="ben.photo.name"))],
     "guide:technique_list": [Probe("GET", PUBLIC)],
     "guide:technique_detail": [Probe("GET", PUBLIC, kw(slug="swedish"))],
@@ -382,6 +385,17 @@ API: dict[str, Probe | list[Probe]] = {
     ),
     "PUT /api/v1/notes/{booking}": Probe(
         "PUT", row(401, 404, 404, OK, 404, 404, 404, 404, 404), kw(booking="booking.uid")
+    ),
+    # Only the booking's therapist reaches signing and amending (with no note written yet they
+    # get a clear refusal; signed and amended notes: tests/apps/records/test_signed_notes.py).
+    "POST /api/v1/notes/{booking}/sign": Probe(
+        "POST", row(401, 404, 404, OK, 404, 404, 404, 404, 404), kw(booking="booking.uid")
+    ),
+    "POST /api/v1/notes/{booking}/amend": Probe(
+        "POST",
+        row(401, 404, 404, OK, 404, 404, 404, 404, 404),
+        kw(booking="booking.uid"),
+        data={"reason": "A correction."},
     ),
     "GET /api/v1/notes/{booking}/summary": Probe(
         "GET", row(401, OK, 404, 404, 404, 404, 404, 404, 404), kw(booking="booking.uid")

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('booking', '0005_no_client_overlap_on_postgresql'),
-        ('practices', '0007_practice_currency_practice_legal_name_and_more'),
+        ("practices", "0008_practice_currency_practice_legal_name_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

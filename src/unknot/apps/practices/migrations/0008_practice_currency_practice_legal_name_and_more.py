@@ -10,7 +10,7 @@ import unknot.common.validators
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practices', '0006_client_booking_cap'),
+        ("practices", "0007_practice_note_late_after_hours"),
     ]
 
     operations = [
