@@ -39,7 +39,7 @@ class SessionNoteVersion(models.Model):
         on_delete=models.SET_NULL,
         related_name="signed_note_versions",
     )
-    author_name = models.CharField(max_length=300, blank=True)
+    author_name = models.CharField(max_length=300, blank=True, validators=[validate_plain_text])
     recorded_at = models.DateTimeField()
     reason = EncryptedTextField(blank=True, help_text="Why the signed note was amended.")
     changed = models.JSONField(default=list, blank=True)
